@@ -1,0 +1,31 @@
+{
+    "name": "Collection Queues",
+    "summary": "Rule-based collection queues for overdue customers, "
+    "with collection history, statuses and letters",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "LGPL-3",
+    "author": "collection_queues maintainers",
+    "website": "https://example.com/collection_queues",
+    "depends": ["account", "mail"],
+    "data": [
+        "security/collection_security.xml",
+        "security/ir.model.access.csv",
+        "data/collection_activity_type_data.xml",
+        "data/collection_status_data.xml",
+        "data/ir_cron_data.xml",
+        "views/collection_status_views.xml",
+        "views/collection_activity_type_views.xml",
+        "views/collection_profile_views.xml",
+        "views/collection_queue_views.xml",
+        "views/collection_activity_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/collection_menus.xml",
+    ],
+    "demo": [
+        "demo/collection_demo.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

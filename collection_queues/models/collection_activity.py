@@ -1,0 +1,125 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CollectionActivity(models.Model):
+    """One line of a customer's collection history. Append-only: lines are written
+    by the collection actions and the refresh, never edited; a user may only
+    archive the lines users logged themselves."""
+
+    _name = "collection.activity"
+    _description = "Collection Activity"
+    _order = "date desc, id desc"
+    _rec_name = "activity_type_id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    activity_type_id = fields.Many2one(
+        "collection.activity.type",
+        string="Activity",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+    )
+    is_system = fields.Boolean(related="activity_type_id.is_system")
+    user_id = fields.Many2one(
+        "res.users", string="User", readonly=True, help="Empty: the System."
+    )
+    queue_id = fields.Many2one(
+        "collection.queue", string="Queue Entry", readonly=True, index=True
+    )
+    profile_id = fields.Many2one(
+        "collection.profile",
+        string="Queue",
+        readonly=True,
+        index=True,
+        help="The queue the customer was in at that time.",
+    )
+    from_profile_id = fields.Many2one(
+        "collection.profile", string="From Queue", readonly=True
+    )
+    status_id = fields.Many2one(
+        "collection.status",
+        string="Status",
+        readonly=True,
+        help="Status after the event.",
+    )
+    old_status_id = fields.Many2one(
+        "collection.status", string="Previous Status", readonly=True
+    )
+    note = fields.Html(readonly=True)
+    followup_date = fields.Date(string="Follow-up", readonly=True)
+    active = fields.Boolean(default=True)
+
+    @api.model
+    def _record(self, lines, user=None, date=None):
+        """Append history lines for queue entries.
+
+        :param lines: dicts with ``code`` (the system activity type) or
+            ``activity_type`` (record), ``entry`` (the queue entry the line belongs
+            to) and any field of the line; by default the queue and status are the
+            entry's as they are now.
+        :param user: who did it; None for the System.
+        """
+        types = {}
+        vals_list = []
+        date = date or fields.Datetime.now()
+        for line in lines:
+            line = dict(line)
+            entry = line.pop("entry")
+            activity_type = line.pop("activity_type", None)
+            if activity_type is None:
+                code = line.pop("code")
+                if code not in types:
+                    types[code] = self.env["collection.activity.type"]._get_system(code)
+                activity_type = types[code]
+            vals_list.append(
+                {
+                    "partner_id": entry.partner_id.id,
+                    "company_id": entry.company_id.id,
+                    "date": date,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id if user else False,
+                    "queue_id": entry.id,
+                    "profile_id": entry.profile_id.id,
+                    "status_id": entry.status_id.id,
+                    "old_status_id": entry.status_id.id,
+                    **line,
+                }
+            )
+        return self.sudo().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            if set(vals) - {"active"}:
+                raise UserError(
+                    self.env._(
+                        "The collection history cannot be rewritten; log a new line instead."
+                    )
+                )
+            if self.filtered("is_system"):
+                raise UserError(
+                    self.env._(
+                        "Lines written by the application cannot be archived; only "
+                        "the events and notes users logged can."
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "The collection history cannot be deleted; archive a logged line instead."
+            )
+        )

@@ -1,0 +1,308 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+
+class CollectionProfile(models.Model):
+    _name = "collection.profile"
+    _description = "Collection Profile"
+    _order = "company_id, auto_sequence desc, sequence_number desc, name, id"
+
+    name = fields.Char(required=True, translate=True)
+    description = fields.Text(translate=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    active = fields.Boolean(default=True)
+    auto_sequence = fields.Boolean(
+        string="Sequenced",
+        default=False,
+        help="Customers are placed in this queue, moved and removed automatically "
+        "by its rules. A queue that is not sequenced only holds customers put there "
+        "by a user, and the rules never take them out.",
+    )
+    sequence_number = fields.Integer(
+        string="Priority",
+        help="When a customer meets several sequenced profiles, the one with the "
+        "highest number wins: number the more delinquent profiles higher. Unique "
+        "per company, archived profiles included.",
+    )
+    days_past_due_min = fields.Integer(
+        string="Days Past Due From",
+        help="At least one open item must be this many days past due, or more.",
+    )
+    days_past_due_max = fields.Integer(
+        string="Days Past Due To",
+        help="...and this many days or fewer; 0 means no upper limit.",
+    )
+    min_amount_past_due = fields.Monetary(
+        string="Minimum Amount",
+        default=0.0,
+        help="The items inside the days window must total strictly more than this "
+        "amount (company currency).",
+    )
+    customer_type = fields.Selection(
+        [
+            ("individual", "Individuals"),
+            ("company", "Companies"),
+            ("both", "Both"),
+        ],
+        required=True,
+        default="both",
+    )
+    partner_category_ids = fields.Many2many(
+        "res.partner.category",
+        string="Customer Tags",
+        help="When set, only customers with at least one of these tags qualify.",
+    )
+    branch_ids = fields.Many2many(
+        "res.company",
+        "collection_profile_branch_rel",
+        "profile_id",
+        "branch_id",
+        string="Branches",
+        help="Only customers with a qualifying item in one of these branches. Empty: "
+        "the company and all its branches, including branches created later.",
+    )
+    user_ids = fields.Many2many(
+        "res.users",
+        "collection_profile_user_rel",
+        "profile_id",
+        "user_id",
+        string="Allowed Users",
+        domain=lambda self: [
+            (
+                "groups_id",
+                "in",
+                self.env.ref("collection_queues.group_collection_user").id,
+            )
+        ],
+        help="The collectors who may open this queue. Empty: every collections user.",
+    )
+    initial_status_id = fields.Many2one(
+        "collection.status",
+        string="Initial Status",
+        help="The collection status given to a customer who enters this queue from "
+        "no queue.",
+    )
+    collector_id = fields.Many2one(
+        "res.users",
+        string="Default Collector",
+        help="Collector of the customers placed in this queue.",
+    )
+    letter_template_id = fields.Many2one(
+        "mail.template",
+        string="Letter Template",
+        domain=[("model", "=", "collection.queue")],
+    )
+    entry_ids = fields.One2many("collection.queue", "profile_id", string="Entries")
+    open_entry_count = fields.Integer(compute="_compute_open_entry_count")
+
+    # Checked at commit, so that the constraint below reports a clear message first.
+    _sql_constraints = [
+        (
+            "sequence_number_company_uniq",
+            "EXCLUDE (company_id WITH =, sequence_number WITH =) WHERE (auto_sequence) "
+            "DEFERRABLE INITIALLY DEFERRED",
+            "Each sequenced profile of a company needs its own priority number "
+            "(archived profiles keep theirs).",
+        ),
+    ]
+
+    def _compute_open_entry_count(self):
+        counts = dict(
+            self.env["collection.queue"]._read_group(
+                [("profile_id", "in", self.ids), ("state", "=", "open")],
+                ["profile_id"],
+                ["__count"],
+            )
+        )
+        for profile in self:
+            profile.open_entry_count = counts.get(profile, 0)
+
+    @api.constrains("days_past_due_min", "days_past_due_max", "min_amount_past_due")
+    def _check_thresholds(self):
+        for profile in self:
+            if profile.days_past_due_min < 0 or profile.days_past_due_max < 0:
+                raise ValidationError(self.env._("Days past due cannot be negative."))
+            if profile.currency_id.compare_amounts(profile.min_amount_past_due, 0) < 0:
+                raise ValidationError(
+                    self.env._("The minimum amount cannot be negative.")
+                )
+            if 0 < profile.days_past_due_max < profile.days_past_due_min:
+                raise ValidationError(
+                    self.env._(
+                        "%(profile)s: the days past due window ends (%(max)s) before it "
+                        "starts (%(min)s).",
+                        profile=profile.name,
+                        min=profile.days_past_due_min,
+                        max=profile.days_past_due_max,
+                    )
+                )
+
+    @api.constrains("auto_sequence", "sequence_number", "company_id")
+    def _check_sequence_number(self):
+        for profile in self.filtered("auto_sequence"):
+            if profile.sequence_number <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(profile)s: a sequenced profile needs a priority number "
+                        "greater than zero.",
+                        profile=profile.name,
+                    )
+                )
+            taken_by = self.with_context(active_test=False).search(
+                [
+                    ("id", "!=", profile.id),
+                    ("company_id", "=", profile.company_id.id),
+                    ("auto_sequence", "=", True),
+                    ("sequence_number", "=", profile.sequence_number),
+                ],
+                limit=1,
+            )
+            if taken_by:
+                raise ValidationError(
+                    self.env._(
+                        "Priority %(number)s is already used by the profile "
+                        "%(other)s%(archived)s: each sequenced profile of a company "
+                        "needs its own number.",
+                        number=profile.sequence_number,
+                        other=taken_by.name,
+                        archived="" if taken_by.active else self.env._(" (archived)"),
+                    )
+                )
+
+    @api.constrains("branch_ids", "company_id")
+    def _check_branches(self):
+        for profile in self:
+            outside = profile.branch_ids.filtered(
+                lambda branch,
+                company=profile.company_id: not branch.parent_path.startswith(
+                    company.parent_path
+                )
+            )
+            if outside:
+                raise ValidationError(
+                    self.env._(
+                        "%(profile)s: %(branches)s are not branches of %(company)s.",
+                        profile=profile.name,
+                        branches=", ".join(outside.mapped("name")),
+                        company=profile.company_id.name,
+                    )
+                )
+
+    def write(self, vals):
+        if "company_id" in vals and self.env["collection.queue"].search_count(
+            [
+                ("profile_id", "in", self.ids),
+                ("company_id", "!=", vals["company_id"]),
+            ],
+            limit=1,
+        ):
+            raise UserError(
+                self.env._(
+                    "The company of a profile that has customers in its queue "
+                    "(or had) cannot be changed."
+                )
+            )
+        closing = (
+            self.filtered("active") if vals.get("active") is False else self.browse()
+        )
+        result = super().write(vals)
+        if closing:
+            self.env["collection.sequencer"]._close_profiles(closing)
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = (
+            self.env["collection.queue"]
+            .sudo()
+            ._read_group([("profile_id", "in", self.ids)], ["profile_id"])
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "The profiles %(names)s have or had customers in their queue and "
+                    "cannot be deleted: close (archive) them instead.",
+                    names=", ".join(profile.name for (profile,) in used),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    @api.model
+    def refresh_queues(self, partners=None, date=None, dry_run=False):
+        """Re-sequence customers in the companies the user may act on.
+
+        :param partners: commercial partners (records or ids); None for all.
+        :param date: the date the days past due are counted from (default today).
+        :param dry_run: plan only, change nothing; the result then also lists the
+            planned changes per partner under ``changes``.
+        :return: dict with the counts ``added``, ``moved``, ``removed``,
+            ``unchanged`` (and ``skipped_companies`` being refreshed by someone
+            else at the same time).
+        """
+        if not self.env.su and not self.env.user.has_group(
+            "collection_queues.group_collection_manager"
+        ):
+            raise AccessError(
+                self.env._("Only collections managers can refresh the queues.")
+            )
+        if partners is not None:
+            if not isinstance(partners, models.BaseModel):
+                partners = self.env["res.partner"].browse(partners)
+            partners = partners.exists().commercial_partner_id
+        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        return self.env["collection.sequencer"]._refresh(
+            self.env.companies, partners=partners, date=date, dry_run=dry_run
+        )
+
+    @api.model
+    def action_refresh_queues(self):
+        result = self.refresh_queues()
+        message = self.env._(
+            "%(added)s added, %(moved)s moved, %(removed)s removed, %(unchanged)s unchanged.",
+            **result,
+        )
+        if result["skipped_companies"]:
+            message += " " + self.env._(
+                "Skipped, already being refreshed: %(companies)s.",
+                companies=", ".join(result["skipped_companies"]),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Collection queues refreshed"),
+                "message": message,
+                "type": "warning" if result["skipped_companies"] else "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_open_entries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "collection_queues.action_collection_queue"
+        )
+        action["domain"] = [("profile_id", "=", self.id)]
+        action["context"] = {"search_default_open": 1}
+        return action
+
+    @api.model
+    def _cron_refresh_queues(self):
+        """Daily: queue every customer for a refresh, then let the refresh job run."""
+        requests = self.env["collection.refresh.request"]
+        requests._enqueue_all()
+        requests._trigger_refresh()
+
+    @api.model
+    def _cron_refresh_changed(self):
+        """Refresh the customers waiting for it, one batch per transaction."""
+        self.env["collection.refresh.request"]._process_batch()

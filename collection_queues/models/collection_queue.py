@@ -1,0 +1,347 @@
+from collections import defaultdict
+
+from markupsafe import escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Fields a collector may edit directly on an entry; everything else changes only
+# through the collection actions, which keep the history.
+USER_EDITABLE_FIELDS = {"collector_id", "next_followup_date"}
+
+# The figures a refresh keeps up to date on every open entry.
+AMOUNT_FIELDS = ("amount_past_due", "amount_due", "credit_amount", "days_past_due")
+
+
+class CollectionQueue(models.Model):
+    _name = "collection.queue"
+    _inherit = ["mail.activity.mixin"]
+    _description = "Collection Queue Entry"
+    _order = "days_past_due desc, amount_due desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    profile_id = fields.Many2one(
+        "collection.profile",
+        string="Queue",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [("open", "Open"), ("closed", "Closed")],
+        required=True,
+        default="open",
+        readonly=True,
+        index=True,
+    )
+    date_start = fields.Datetime(
+        string="Placed On", required=True, readonly=True, default=fields.Datetime.now
+    )
+    date_end = fields.Datetime(string="Ended On", readonly=True)
+    is_manual = fields.Boolean(
+        string="Placed by a User",
+        readonly=True,
+        help="Placed by a user. In a queue that is not sequenced such a placement "
+        "is never moved or removed by a refresh.",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Placed By", readonly=True, help="Empty: the System."
+    )
+    close_reason = fields.Char(readonly=True)
+    reason = fields.Text(
+        readonly=True, help="Why the customer was placed in this queue."
+    )
+    collector_id = fields.Many2one("res.users", string="Collector", index=True)
+    status_id = fields.Many2one("collection.status", string="Status", readonly=True)
+    amount_past_due = fields.Monetary(
+        string="Past Due",
+        readonly=True,
+        help="The qualifying amount past due, at placement or last refresh.",
+    )
+    amount_due = fields.Monetary(
+        readonly=True,
+        help="All open receivables, minus unapplied credits.",
+    )
+    credit_amount = fields.Monetary(
+        string="Credits", readonly=True, help="Unapplied payments and credit notes."
+    )
+    days_past_due = fields.Integer(
+        readonly=True, help="Days past due of the oldest open item."
+    )
+    last_activity_date = fields.Date(
+        readonly=True, help="The last time a user logged something for the customer."
+    )
+    next_followup_date = fields.Date(string="Next Follow-up")
+    collection_activity_ids = fields.One2many(
+        "collection.activity", "queue_id", string="History"
+    )
+    phone = fields.Char(related="partner_id.phone")
+    email = fields.Char(related="partner_id.email")
+    profile_auto_sequence = fields.Boolean(related="profile_id.auto_sequence")
+
+    # At most one open entry per customer and company, whoever writes it: the
+    # refresh and a user's manual action can race.
+    _sql_constraints = [
+        (
+            "one_open_entry_per_customer",
+            "EXCLUDE (partner_id WITH =, company_id WITH =) WHERE (state = 'open')",
+            "This customer is already in a collection queue of this company.",
+        ),
+    ]
+
+    @api.depends("partner_id", "profile_id")
+    def _compute_display_name(self):
+        for entry in self:
+            entry.display_name = (
+                f"{entry.partner_id.name or ''} — {entry.profile_id.name or ''}"
+            )
+
+    def write(self, vals):
+        if not self.env.su and set(vals) - USER_EDITABLE_FIELDS:
+            raise UserError(
+                self.env._(
+                    "Queue entries change through the collection actions (put in "
+                    "queue, move, remove, change status, log an event)."
+                )
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # The three changes of a customer's stay in collections. Used by the refresh
+    # (in bulk, user None: the System) and by the users' actions.
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _place(self, placements, user=None):
+        """Open entries for customers in no queue, and log ``added``.
+
+        :param placements: dicts with ``partner_id``, ``profile`` (record),
+            ``reason`` and optionally the amount fields.
+        """
+        now = fields.Datetime.now()
+        entries = self.sudo().create(
+            [
+                {
+                    "partner_id": placement["partner_id"],
+                    "profile_id": placement["profile"].id,
+                    "company_id": placement["profile"].company_id.id,
+                    "date_start": now,
+                    "is_manual": bool(user),
+                    "user_id": user.id if user else False,
+                    "reason": placement["reason"],
+                    "collector_id": placement["profile"].collector_id.id,
+                    # Coming from no queue: the profile's initial status applies.
+                    "status_id": placement["profile"].initial_status_id.id,
+                    "last_activity_date": user and fields.Date.context_today(self),
+                    **{
+                        name: placement[name]
+                        for name in AMOUNT_FIELDS
+                        if name in placement
+                    },
+                }
+                for placement in placements
+            ]
+        )
+        self.env["collection.activity"]._record(
+            [
+                {
+                    "code": "added",
+                    "entry": entry,
+                    "note": escape(placement["reason"]),
+                    "old_status_id": False,
+                }
+                for entry, placement in zip(entries, placements, strict=True)
+            ],
+            user=user,
+            date=now,
+        )
+        return entries
+
+    def _move(self, moves, user=None):
+        """Close entries and reopen them in other queues, and log ``moved``.
+
+        The collection status, collector (unless the new queue has its own) and
+        follow-up date go along; open To-Dos are moved to the new entry.
+
+        :param moves: dicts with ``entry``, ``profile``, ``reason`` and optionally
+            the amount fields.
+        """
+        now = fields.Datetime.now()
+        by_close_reason = defaultdict(list)
+        for move in moves:
+            by_close_reason[
+                self.env._("Moved to %(queue)s", queue=move["profile"].name)
+            ].append(move["entry"].id)
+        for close_reason, entry_ids in by_close_reason.items():
+            self.browse(entry_ids)._close(close_reason, now)
+        new_entries = self.sudo().create(
+            [
+                {
+                    "partner_id": move["entry"].partner_id.id,
+                    "profile_id": move["profile"].id,
+                    "company_id": move["profile"].company_id.id,
+                    "date_start": now,
+                    "is_manual": bool(user),
+                    "user_id": user.id if user else False,
+                    "reason": move["reason"],
+                    "collector_id": (
+                        move["profile"].collector_id or move["entry"].collector_id
+                    ).id,
+                    "status_id": move["entry"].status_id.id,
+                    "next_followup_date": move["entry"].next_followup_date,
+                    "last_activity_date": (
+                        fields.Date.context_today(self)
+                        if user
+                        else move["entry"].last_activity_date
+                    ),
+                    **{
+                        name: move.get(name, move["entry"][name])
+                        for name in AMOUNT_FIELDS
+                    },
+                }
+                for move in moves
+            ]
+        )
+        self.env["collection.activity"]._record(
+            [
+                {
+                    "code": "moved",
+                    "entry": new_entry,
+                    "from_profile_id": move["entry"].profile_id.id,
+                    "note": escape(move["reason"]),
+                }
+                for new_entry, move in zip(new_entries, moves, strict=True)
+            ],
+            user=user,
+            date=now,
+        )
+        self._carry_todos(
+            {
+                move["entry"].id: new.id
+                for move, new in zip(moves, new_entries, strict=True)
+            }
+        )
+        return new_entries
+
+    def _remove(self, removals, user=None):
+        """Close entries, clearing the customers' status, and log ``removed``.
+
+        :param removals: dicts with ``entry`` and ``reason``.
+        """
+        now = fields.Datetime.now()
+        entries = self.browse([removal["entry"].id for removal in removals])
+        entries._close(self.env._("Removed from queue"), now)
+        self.env["collection.activity"]._record(
+            [
+                {
+                    "code": "removed",
+                    "entry": removal["entry"],
+                    "note": escape(removal["reason"]),
+                    "status_id": False,
+                }
+                for removal in removals
+            ],
+            user=user,
+            date=now,
+        )
+        entries.sudo().activity_ids.action_cancel()  # follow-ups end with the stay
+
+    def _close(self, close_reason, date_end):
+        self.sudo().write(
+            {"state": "closed", "date_end": date_end, "close_reason": close_reason}
+        )
+        # Before any new entry of the same customers is inserted.
+        self.flush_recordset(["state"])
+
+    def _change_status(self, status, note=False, user=None):
+        """Set a new collection status on open entries, and log ``status``."""
+        changed = self.filtered(lambda entry: entry.status_id != status)
+        if not changed:
+            return
+        old_status_ids = {entry.id: entry.status_id.id for entry in changed}
+        changed.sudo().write(
+            {
+                "status_id": status.id,
+                **(
+                    {"last_activity_date": fields.Date.context_today(self)}
+                    if user
+                    else {}
+                ),
+            }
+        )
+        self.env["collection.activity"]._record(
+            [
+                {
+                    "code": "status",
+                    "entry": entry,
+                    "old_status_id": old_status_ids[entry.id],
+                    "note": note,
+                }
+                for entry in changed
+            ],
+            user=user,
+        )
+
+    def _carry_todos(self, new_entry_by_old):
+        """Move the open follow-up To-Dos of ended entries to the entries that follow."""
+        todos = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", list(new_entry_by_old)),
+                ]
+            )
+        )
+        by_target = defaultdict(list)
+        for todo in todos:
+            by_target[new_entry_by_old[todo.res_id]].append(todo.id)
+        for new_entry_id, todo_ids in by_target.items():
+            self.env["mail.activity"].sudo().browse(todo_ids).write(
+                {"res_id": new_entry_id}
+            )
+
+    def _update_amounts(self, values_by_entry):
+        """Store refreshed figures on open entries in one statement per batch.
+
+        :param values_by_entry: {entry id: (amount_past_due, amount_due,
+            credit_amount, days_past_due)}
+        """
+        self.env["collection.sequencer"]._bulk_update(
+            self._table, AMOUNT_FIELDS, values_by_entry
+        )
+        self.invalidate_model([*AMOUNT_FIELDS, "write_date", "write_uid"])
+
+    @api.model
+    def _current_entries(self, partners, company=None):
+        """{commercial partner id: open entry} as seen from ``company`` (default:
+        the current one): the customer's entry in that company or, for a branch,
+        in the nearest parent company that has one."""
+        company = company or self.env.company
+        lineage = company.sudo().parent_ids  # root first, the company itself last
+        depth = {ancestor.id: index for index, ancestor in enumerate(lineage)}
+        entries = self.sudo().search(
+            [
+                ("partner_id", "in", partners.commercial_partner_id.ids),
+                ("company_id", "in", lineage.ids),
+                ("state", "=", "open"),
+            ]
+        )
+        current = {}
+        for entry in entries.sorted(lambda entry: depth[entry.company_id.id]):
+            current[entry.partner_id.id] = entry
+        return current

@@ -1,0 +1,136 @@
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+REFRESH_ON_CHANGE_PARAM = "collection_queues.refresh_on_change"
+
+
+class CollectionRefreshRequest(models.Model):
+    """Customers waiting to be re-sequenced.
+
+    Accounting operations only append rows here (no unique key, no update: an insert
+    that can neither fail nor wait on another transaction); the refresh job takes
+    them in batches, one transaction each, and deletes what it has done. What a
+    crash leaves here is simply done by the next run.
+    """
+
+    _name = "collection.refresh.request"
+    _description = "Collection Refresh Request"
+    _order = "id"
+    _log_access = False
+
+    partner_id = fields.Many2one(
+        "res.partner", required=True, index=True, ondelete="cascade"
+    )
+
+    @api.model
+    def _enqueue(self, partners):
+        """Ask for a refresh of these customers within minutes."""
+        partners = partners.commercial_partner_id
+        if not partners or not self._refresh_on_change():
+            return
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO collection_refresh_request (partner_id) SELECT unnest(%s::int[])",
+                partners.ids,
+            )
+        )
+        self._trigger_refresh()
+
+    @api.model
+    def _refresh_on_change(self):
+        return bool(
+            self.env["ir.config_parameter"].sudo().get_param(REFRESH_ON_CHANGE_PARAM)
+        )
+
+    @api.model
+    def _enqueue_all(self):
+        """Queue every customer who has open receivables or is in a queue."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO collection_refresh_request (partner_id)
+                SELECT partner.commercial_partner_id
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE account.account_type = 'asset_receivable'
+                   AND line.parent_state = 'posted'
+                   AND line.reconciled IS NOT TRUE
+                 UNION
+                SELECT partner_id FROM collection_queue WHERE state = 'open'
+                """
+            )
+        )
+
+    @api.model
+    def _trigger_refresh(self, delay=None):
+        cron = self.env.ref(
+            "collection_queues.ir_cron_refresh_changed", raise_if_not_found=False
+        )
+        if cron:
+            cron._trigger(fields.Datetime.now() + delay if delay else None)
+
+    @api.model
+    def _process_batch(self, batch_size=5000):
+        """Refresh the next customers waiting, in every company; report progress to
+        the cron runner, which commits and calls again while some remain."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id, MAX(id)
+                  FROM collection_refresh_request
+                 GROUP BY partner_id
+                 ORDER BY MIN(id)
+                 LIMIT %s
+                """,
+                batch_size,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        partners = self.env["res.partner"].browse(
+            [partner_id for partner_id, _ in rows]
+        )
+        companies = self.env["res.company"].sudo().search([])
+        result = (
+            self.env["collection.sequencer"]
+            .sudo()
+            .with_context(allowed_company_ids=companies.ids)
+            ._refresh(
+                companies, partners=partners, date=fields.Date.context_today(self)
+            )
+        )
+        if result["skipped_companies"]:
+            # Another refresh holds these companies: leave the requests for later.
+            _logger.info(
+                "Collection refresh postponed: %s already being refreshed",
+                ", ".join(result["skipped_companies"]),
+            )
+            self._trigger_refresh(delay=timedelta(minutes=1))
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                DELETE FROM collection_refresh_request request
+                 USING (SELECT unnest(%s::int[]) AS partner_id, unnest(%s::int[]) AS max_id) done
+                 WHERE request.partner_id = done.partner_id AND request.id <= done.max_id
+                """,
+                [partner_id for partner_id, _ in rows],
+                [max_id for _, max_id in rows],
+            )
+        )
+        self.env.cr.execute(
+            "SELECT COUNT(DISTINCT partner_id) FROM collection_refresh_request"
+        )
+        remaining = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)

@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+
+class CollectionStatus(models.Model):
+    _name = "collection.status"
+    _description = "Collection Status"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    description = fields.Text(
+        translate=True,
+        help="What the status means for the people who deal with the customer.",
+    )
+    color = fields.Integer()
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)

@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    collection_credits_reduce_amount = fields.Boolean(
+        string="Credits Reduce the Qualifying Amount",
+        help="Unapplied payments and credit notes are deducted from the amount past "
+        "due that is compared with a queue's minimum.",
+    )
+    collection_letter_template_id = fields.Many2one(
+        "mail.template",
+        string="Default Collection Letter",
+        domain=[("model", "=", "collection.queue")],
+        help="Used for the queues that have no letter template of their own.",
+    )

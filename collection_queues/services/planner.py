@@ -1,0 +1,132 @@
+"""Who goes where: the sequencing decision, free of the ORM.
+
+The refresh fetches, in one set-based query, the facts of every customer of a
+company (per sequenced profile: how many open items fall in its days window, their
+amount, the branches they come from; plus the customer's current queue entry). This
+module turns those facts into a decision for the customer. It knows nothing of
+Odoo, so that the rules can be read, tested and reasoned about on their own.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+CUSTOMER_TYPES = ("individual", "company", "both")
+
+ADDED = "added"
+MOVED = "moved"
+REMOVED = "removed"
+UNCHANGED = "unchanged"
+PINNED = "pinned"
+
+
+@dataclass(frozen=True)
+class ProfileRule:
+    """The placement rules of one sequenced profile (one queue)."""
+
+    profile_id: int
+    sequence_number: int
+    days_min: int
+    days_max: int  # 0: no upper limit
+    min_amount: float
+    customer_type: str = "both"
+    category_ids: frozenset = frozenset()  # empty: any customer
+    # The branches whose items qualify, as bits of the company tree (see the
+    # fetching side); 0 means the whole tree.
+    branch_mask: int = 0
+
+
+@dataclass(frozen=True)
+class WindowFacts:
+    """The customer's open items inside one profile's days window."""
+
+    count: int
+    amount: float
+    branch_mask: int  # the branches those items belong to
+
+
+@dataclass(frozen=True)
+class CurrentEntry:
+    """The customer's open queue entry in the company."""
+
+    entry_id: int
+    profile_id: int
+    # False for a user's placement in a non-sequenced queue: pinned, never touched
+    # by the rules.
+    sequenced: bool
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    partner_id: int
+    is_company: bool
+    category_ids: frozenset
+    credit_amount: float  # unapplied credits, positive
+    windows: (
+        Mapping  # profile id -> WindowFacts (profiles with no item in window absent)
+    )
+    current: CurrentEntry | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # ADDED, MOVED, REMOVED, UNCHANGED or PINNED
+    rule: ProfileRule | None = None  # the profile met (None when removed or pinned)
+    window: WindowFacts | None = None  # the facts that made the customer meet it
+
+
+def qualifying_amount(window, credit_amount=0.0, credits_reduce=False):
+    """The amount compared with the profile's minimum."""
+    if credits_reduce:
+        return window.amount - credit_amount
+    return window.amount
+
+
+def meets(rule, facts, credits_reduce=False, digits=2):
+    """Whether the customer meets all the rules of the profile."""
+    window = facts.windows.get(rule.profile_id)
+    if window is None or window.count <= 0:
+        return False
+    amount = qualifying_amount(window, facts.credit_amount, credits_reduce)
+    # Strictly greater, compared at the currency's precision.
+    if round(amount - rule.min_amount, digits) <= 0:
+        return False
+    if rule.customer_type == "company" and not facts.is_company:
+        return False
+    if rule.customer_type == "individual" and facts.is_company:
+        return False
+    if rule.category_ids and not rule.category_ids & facts.category_ids:
+        return False
+    return not rule.branch_mask or bool(rule.branch_mask & window.branch_mask)
+
+
+def best_rule(rules, facts, credits_reduce=False, digits=2):
+    """The profile met with the highest sequence number, or None."""
+    met = [
+        rule
+        for rule in rules
+        if meets(rule, facts, credits_reduce=credits_reduce, digits=digits)
+    ]
+    return max(met, key=lambda rule: rule.sequence_number, default=None)
+
+
+def decide(
+    rules: Iterable[ProfileRule], facts: CustomerFacts, credits_reduce=False, digits=2
+):
+    """What a refresh does with one customer in one company.
+
+    ``rules`` are the company's active sequenced profiles. A customer pinned by a
+    user in a non-sequenced queue is left alone; otherwise the customer ends in the
+    best profile met, or in no queue.
+    """
+    current = facts.current
+    if current is not None and not current.sequenced:
+        return Decision(PINNED)
+    rule = best_rule(rules, facts, credits_reduce=credits_reduce, digits=digits)
+    if rule is None:
+        return Decision(REMOVED) if current is not None else None
+    window = facts.windows[rule.profile_id]
+    if current is None:
+        return Decision(ADDED, rule, window)
+    if current.profile_id == rule.profile_id:
+        return Decision(UNCHANGED, rule, window)
+    return Decision(MOVED, rule, window)

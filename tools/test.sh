@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Set up what is missing, lint, install the addon in a fresh database and run the
+# whole test suite against it with pytest-odoo.
+source "$(dirname "$0")/common.sh"
+
+setup
+"$REPO_ROOT/tools/lint.sh"
+
+TEST_DB="${TEST_DB:-cq_test}"
+cache_db=$(ensure_cache_db)
+log "Installing $ADDONS into a fresh copy of $cache_db ($TEST_DB)"
+clone_db "$cache_db" "$TEST_DB"
+install_log="$VAR_DIR/install.log"
+odoo -d "$TEST_DB" -i "$ADDONS" --stop-after-init --logfile="$install_log" \
+    || die "installing $ADDONS failed; see $install_log"
+# A clean install logs nothing worse than INFO. The one exception: Odoo's warning
+# about running as root, a fact of the machine, not of the addon.
+problems=$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$install_log" \
+    | grep -v "Running as user 'root' is a security risk" || true)
+if [ -n "$problems" ]; then
+    printf '%s\n' "$problems" >&2
+    die "the install logged warnings or errors (full log: $install_log)"
+fi
+log "Install clean"
+
+log "Running the test suite"
+set +e
+PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
+    -p no:cacheprovider \
+    --odoo-database="$TEST_DB" --odoo-config="$ODOO_CONF" \
+    "$@" "$REPO_ROOT/collection_queues/tests"
+status=$?
+set -e
+case $status in
+    0) log "All tests passed" ;;
+    5) die "pytest collected no test" ;;
+    *) die "tests failed (pytest exit $status)" ;;
+esac
