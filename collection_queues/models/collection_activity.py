@@ -1,5 +1,8 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import html_sanitize
 
 
 class CollectionActivity(models.Model):
@@ -63,41 +66,49 @@ class CollectionActivity(models.Model):
 
     @api.model
     def _record(self, lines, user=None, date=None):
-        """Append history lines for queue entries.
+        """Append history lines, set-based.
 
-        :param lines: dicts with ``code`` (the system activity type) or
-            ``activity_type`` (record), ``entry`` (the queue entry the line belongs
-            to) and any field of the line; by default the queue and status are the
-            entry's as they are now.
+        :param lines: dicts with ``code`` (a system activity type) or
+            ``activity_type`` (record); ``row``, the entry's ``partner_id``,
+            ``company_id``, ``profile_id`` and ``status_id`` at that time;
+            ``queue_id``; and any other field of the line (``note``,
+            ``old_status_id``...). The status before and after default to the
+            row's.
         :param user: who did it; None for the System.
+        :return: the new lines
         """
-        types = {}
-        vals_list = []
         date = date or fields.Datetime.now()
+        system_types = {}
+        rows = []
         for line in lines:
             line = dict(line)
-            entry = line.pop("entry")
+            entry = line.pop("row")
             activity_type = line.pop("activity_type", None)
             if activity_type is None:
                 code = line.pop("code")
-                if code not in types:
-                    types[code] = self.env["collection.activity.type"]._get_system(code)
-                activity_type = types[code]
-            vals_list.append(
+                if code not in system_types:
+                    system_types[code] = self.env[
+                        "collection.activity.type"
+                    ]._get_system(code)
+                activity_type = system_types[code]
+            note = line.get("note")
+            if note and not isinstance(note, Markup):
+                line["note"] = html_sanitize(note)  # typed by a user
+            rows.append(
                 {
-                    "partner_id": entry.partner_id.id,
-                    "company_id": entry.company_id.id,
+                    "partner_id": entry["partner_id"],
+                    "company_id": entry["company_id"],
+                    "profile_id": entry["profile_id"],
+                    "status_id": entry["status_id"],
+                    "old_status_id": entry["status_id"],
                     "date": date,
                     "activity_type_id": activity_type.id,
                     "user_id": user.id if user else False,
-                    "queue_id": entry.id,
-                    "profile_id": entry.profile_id.id,
-                    "status_id": entry.status_id.id,
-                    "old_status_id": entry.status_id.id,
+                    "active": True,
                     **line,
                 }
             )
-        return self.sudo().create(vals_list)
+        return self.browse(self.env["collection.sequencer"]._bulk_insert(self, rows))
 
     def write(self, vals):
         if not self.env.su:

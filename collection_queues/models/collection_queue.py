@@ -120,8 +120,10 @@ class CollectionQueue(models.Model):
         return super().write(vals)
 
     # ------------------------------------------------------------------
-    # The three changes of a customer's stay in collections. Used by the refresh
-    # (in bulk, user None: the System) and by the users' actions.
+    # The changes of a customer's stay in collections, shared by the refresh (in
+    # bulk, user None: the System) and the users' actions. New entries and history
+    # lines are inserted set-based: a first refresh places tens of thousands of
+    # customers at once.
     # ------------------------------------------------------------------
 
     @api.model
@@ -130,40 +132,33 @@ class CollectionQueue(models.Model):
 
         :param placements: dicts with ``partner_id``, ``profile`` (record),
             ``reason`` and optionally the amount fields.
+        :return: the new entries
         """
         now = fields.Datetime.now()
-        entries = self.sudo().create(
-            [
-                {
-                    "partner_id": placement["partner_id"],
-                    "profile_id": placement["profile"].id,
-                    "company_id": placement["profile"].company_id.id,
-                    "date_start": now,
-                    "is_manual": bool(user),
-                    "user_id": user.id if user else False,
-                    "reason": placement["reason"],
-                    "collector_id": placement["profile"].collector_id.id,
-                    # Coming from no queue: the profile's initial status applies.
-                    "status_id": placement["profile"].initial_status_id.id,
-                    "last_activity_date": user and fields.Date.context_today(self),
-                    **{
-                        name: placement[name]
-                        for name in AMOUNT_FIELDS
-                        if name in placement
-                    },
-                }
-                for placement in placements
-            ]
-        )
+        rows = [
+            {
+                "partner_id": placement["partner_id"],
+                "profile_id": placement["profile"].id,
+                "company_id": placement["profile"].company_id.id,
+                "collector_id": placement["profile"].collector_id.id,
+                # Coming from no queue: the profile's initial status applies.
+                "status_id": placement["profile"].initial_status_id.id,
+                "reason": placement["reason"],
+                "last_activity_date": user and fields.Date.context_today(self),
+                **{name: placement.get(name, 0) for name in AMOUNT_FIELDS},
+            }
+            for placement in placements
+        ]
+        entries = self._open(rows, user, now)
         self.env["collection.activity"]._record(
             [
                 {
                     "code": "added",
-                    "entry": entry,
-                    "note": escape(placement["reason"]),
-                    "old_status_id": False,
+                    "row": row,
+                    "queue_id": entry_id,
+                    "note": escape(row["reason"]),
                 }
-                for entry, placement in zip(entries, placements, strict=True)
+                for row, entry_id in zip(rows, entries.ids, strict=True)
             ],
             user=user,
             date=now,
@@ -171,73 +166,66 @@ class CollectionQueue(models.Model):
         return entries
 
     def _move(self, moves, user=None):
-        """Close entries and reopen them in other queues, and log ``moved``.
+        """End entries and reopen the customers in other queues, and log ``moved``.
 
         The collection status, collector (unless the new queue has its own) and
-        follow-up date go along; open To-Dos are moved to the new entry.
+        follow-up date go along; open To-Dos move to the new entry.
 
         :param moves: dicts with ``entry``, ``profile``, ``reason`` and optionally
             the amount fields.
+        :return: the new entries
         """
         now = fields.Datetime.now()
         by_close_reason = defaultdict(list)
         for move in moves:
-            by_close_reason[
-                self.env._("Moved to %(queue)s", queue=move["profile"].name)
-            ].append(move["entry"].id)
+            close_reason = self.env._("Moved to %(queue)s", queue=move["profile"].name)
+            by_close_reason[close_reason].append(move["entry"].id)
         for close_reason, entry_ids in by_close_reason.items():
             self.browse(entry_ids)._close(close_reason, now)
-        new_entries = self.sudo().create(
-            [
-                {
-                    "partner_id": move["entry"].partner_id.id,
-                    "profile_id": move["profile"].id,
-                    "company_id": move["profile"].company_id.id,
-                    "date_start": now,
-                    "is_manual": bool(user),
-                    "user_id": user.id if user else False,
-                    "reason": move["reason"],
-                    "collector_id": (
-                        move["profile"].collector_id or move["entry"].collector_id
-                    ).id,
-                    "status_id": move["entry"].status_id.id,
-                    "next_followup_date": move["entry"].next_followup_date,
-                    "last_activity_date": (
-                        fields.Date.context_today(self)
-                        if user
-                        else move["entry"].last_activity_date
-                    ),
-                    **{
-                        name: move.get(name, move["entry"][name])
-                        for name in AMOUNT_FIELDS
-                    },
-                }
-                for move in moves
-            ]
-        )
+        today = fields.Date.context_today(self)
+        rows = [
+            {
+                "partner_id": move["entry"].partner_id.id,
+                "profile_id": move["profile"].id,
+                "company_id": move["profile"].company_id.id,
+                "collector_id": (
+                    move["profile"].collector_id or move["entry"].collector_id
+                ).id,
+                "status_id": move["entry"].status_id.id,
+                "reason": move["reason"],
+                "next_followup_date": move["entry"].next_followup_date,
+                "last_activity_date": today
+                if user
+                else move["entry"].last_activity_date,
+                **{name: move.get(name, move["entry"][name]) for name in AMOUNT_FIELDS},
+            }
+            for move in moves
+        ]
+        entries = self._open(rows, user, now)
         self.env["collection.activity"]._record(
             [
                 {
                     "code": "moved",
-                    "entry": new_entry,
+                    "row": row,
+                    "queue_id": entry_id,
                     "from_profile_id": move["entry"].profile_id.id,
-                    "note": escape(move["reason"]),
+                    "note": escape(row["reason"]),
                 }
-                for new_entry, move in zip(new_entries, moves, strict=True)
+                for row, entry_id, move in zip(rows, entries.ids, moves, strict=True)
             ],
             user=user,
             date=now,
         )
         self._carry_todos(
             {
-                move["entry"].id: new.id
-                for move, new in zip(moves, new_entries, strict=True)
+                move["entry"].id: entry_id
+                for move, entry_id in zip(moves, entries.ids, strict=True)
             }
         )
-        return new_entries
+        return entries
 
     def _remove(self, removals, user=None):
-        """Close entries, clearing the customers' status, and log ``removed``.
+        """End entries, clearing the customers' status, and log ``removed``.
 
         :param removals: dicts with ``entry`` and ``reason``.
         """
@@ -248,16 +236,55 @@ class CollectionQueue(models.Model):
             [
                 {
                     "code": "removed",
-                    "entry": removal["entry"],
-                    "note": escape(removal["reason"]),
+                    "row": self._row_of(removal["entry"]),
+                    "queue_id": removal["entry"].id,
                     "status_id": False,
+                    "old_status_id": removal["entry"].status_id.id,
+                    "note": escape(removal["reason"]),
                 }
                 for removal in removals
             ],
             user=user,
             date=now,
         )
-        entries.sudo().activity_ids.action_cancel()  # follow-ups end with the stay
+        # Follow-ups end with the stay.
+        entries.sudo().activity_ids.action_cancel()
+
+    def _change_status(self, status, note=False, user=None):
+        """Set a new collection status on open entries, and log ``status``."""
+        changed = self.filtered(lambda entry: entry.status_id != status)
+        if not changed:
+            return
+        lines = [
+            {
+                "code": "status",
+                "row": {**self._row_of(entry), "status_id": status.id},
+                "queue_id": entry.id,
+                "old_status_id": entry.status_id.id,
+                "note": note,
+            }
+            for entry in changed
+        ]
+        vals = {"status_id": status.id}
+        if user:
+            vals["last_activity_date"] = fields.Date.context_today(self)
+        changed.sudo().write(vals)
+        self.env["collection.activity"]._record(lines, user=user)
+        self._invalidate_partner_views()
+
+    @api.model
+    def _open(self, rows, user, now):
+        """Insert open entries (one statement per few thousand)."""
+        for row in rows:
+            row.update(
+                state="open",
+                date_start=now,
+                is_manual=bool(user),
+                user_id=user.id if user else False,
+            )
+        entries = self.browse(self.env["collection.sequencer"]._bulk_insert(self, rows))
+        self._invalidate_partner_views()
+        return entries
 
     def _close(self, close_reason, date_end):
         self.sudo().write(
@@ -265,35 +292,37 @@ class CollectionQueue(models.Model):
         )
         # Before any new entry of the same customers is inserted.
         self.flush_recordset(["state"])
+        self._invalidate_partner_views()
 
-    def _change_status(self, status, note=False, user=None):
-        """Set a new collection status on open entries, and log ``status``."""
-        changed = self.filtered(lambda entry: entry.status_id != status)
-        if not changed:
-            return
-        old_status_ids = {entry.id: entry.status_id.id for entry in changed}
-        changed.sudo().write(
-            {
-                "status_id": status.id,
-                **(
-                    {"last_activity_date": fields.Date.context_today(self)}
-                    if user
-                    else {}
-                ),
-            }
-        )
-        self.env["collection.activity"]._record(
+    @api.model
+    def _row_of(self, entry):
+        """The values of an entry that its history lines repeat."""
+        return {
+            "partner_id": entry.partner_id.id,
+            "company_id": entry.company_id.id,
+            "profile_id": entry.profile_id.id,
+            "status_id": entry.status_id.id,
+        }
+
+    @api.model
+    def _invalidate_partner_views(self):
+        """The collection fields of partners and invoices are computed from the
+        open entries: forget them when entries change."""
+        self.env["res.partner"].invalidate_model(
             [
-                {
-                    "code": "status",
-                    "entry": entry,
-                    "old_status_id": old_status_ids[entry.id],
-                    "note": note,
-                }
-                for entry in changed
-            ],
-            user=user,
+                "collection_queue_id",
+                "collection_profile_id",
+                "collection_queue_name",
+                "collection_status_id",
+                "collection_collector_id",
+                "in_collections",
+                "collection_activity_ids",
+            ]
         )
+        self.env["account.move"].invalidate_model(
+            ["collection_status_id", "collection_profile_id", "collection_queue_name"]
+        )
+        self.invalidate_model(["collection_activity_ids"])
 
     def _carry_todos(self, new_entry_by_old):
         """Move the open follow-up To-Dos of ended entries to the entries that follow."""
@@ -316,7 +345,7 @@ class CollectionQueue(models.Model):
             )
 
     def _update_amounts(self, values_by_entry):
-        """Store refreshed figures on open entries in one statement per batch.
+        """Store refreshed figures on open entries, a few thousand per statement.
 
         :param values_by_entry: {entry id: (amount_past_due, amount_due,
             credit_amount, days_past_due)}

@@ -277,7 +277,8 @@ class ResPartner(models.Model):
             [
                 {
                     "activity_type": activity_type,
-                    "entry": entry,
+                    "row": entries._row_of(entry),
+                    "queue_id": entry.id,
                     "note": note,
                     "followup_date": followup_date,
                     "status_id": (status or entry.status_id).id,

@@ -1,14 +1,15 @@
 """Who goes where: the sequencing decision, free of the ORM.
 
 The refresh fetches, in one set-based query, the facts of every customer of a
-company (per sequenced profile: how many open items fall in its days window, their
-amount, the branches they come from; plus the customer's current queue entry). This
-module turns those facts into a decision for the customer. It knows nothing of
-Odoo, so that the rules can be read, tested and reasoned about on their own.
+company: per sequenced profile, the amount of the customer's open items inside the
+profile's days window and the branches they come from, plus the customer's current
+queue entry. This module turns those facts into a decision for the customer. It
+knows nothing of Odoo, so that the rules can be read, tested and reasoned about on
+their own.
 """
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from operator import attrgetter
+from typing import NamedTuple
 
 CUSTOMER_TYPES = ("individual", "company", "both")
 
@@ -19,8 +20,7 @@ UNCHANGED = "unchanged"
 PINNED = "pinned"
 
 
-@dataclass(frozen=True)
-class ProfileRule:
+class ProfileRule(NamedTuple):
     """The placement rules of one sequenced profile (one queue)."""
 
     profile_id: int
@@ -35,40 +35,33 @@ class ProfileRule:
     branch_mask: int = 0
 
 
-@dataclass(frozen=True)
-class WindowFacts:
+class WindowFacts(NamedTuple):
     """The customer's open items inside one profile's days window."""
 
-    count: int
-    amount: float
-    branch_mask: int  # the branches those items belong to
+    amount: float  # their residuals, summed
+    branch_mask: int = 0  # the branches they belong to (fetched when a rule needs it)
 
 
-@dataclass(frozen=True)
-class CurrentEntry:
-    """The customer's open queue entry in the company."""
+class CurrentEntry(NamedTuple):
+    """The customer's open entry in the company."""
 
     entry_id: int
     profile_id: int
-    # False for a user's placement in a non-sequenced queue: pinned, never touched
-    # by the rules.
+    # False for a user's placement in a queue that is not sequenced: pinned, never
+    # touched by the rules.
     sequenced: bool
 
 
-@dataclass(frozen=True)
-class CustomerFacts:
+class CustomerFacts(NamedTuple):
     partner_id: int
     is_company: bool
     category_ids: frozenset
     credit_amount: float  # unapplied credits, positive
-    windows: (
-        Mapping  # profile id -> WindowFacts (profiles with no item in window absent)
-    )
+    windows: dict  # profile id -> WindowFacts; profiles with nothing in window absent
     current: CurrentEntry | None = None
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     action: str  # ADDED, MOVED, REMOVED, UNCHANGED or PINNED
     rule: ProfileRule | None = None  # the profile met (None when removed or pinned)
     window: WindowFacts | None = None  # the facts that made the customer meet it
@@ -84,10 +77,11 @@ def qualifying_amount(window, credit_amount=0.0, credits_reduce=False):
 def meets(rule, facts, credits_reduce=False, digits=2):
     """Whether the customer meets all the rules of the profile."""
     window = facts.windows.get(rule.profile_id)
-    if window is None or window.count <= 0:
+    # At least one item in the window...
+    if window is None or window.amount <= 0:
         return False
+    # ...totalling strictly more than the minimum, at the currency's precision.
     amount = qualifying_amount(window, facts.credit_amount, credits_reduce)
-    # Strictly greater, compared at the currency's precision.
     if round(amount - rule.min_amount, digits) <= 0:
         return False
     if rule.customer_type == "company" and not facts.is_company:
@@ -101,22 +95,19 @@ def meets(rule, facts, credits_reduce=False, digits=2):
 
 def best_rule(rules, facts, credits_reduce=False, digits=2):
     """The profile met with the highest sequence number, or None."""
-    met = [
-        rule
-        for rule in rules
-        if meets(rule, facts, credits_reduce=credits_reduce, digits=digits)
-    ]
-    return max(met, key=lambda rule: rule.sequence_number, default=None)
+    for rule in sorted(rules, key=attrgetter("sequence_number"), reverse=True):
+        if meets(rule, facts, credits_reduce=credits_reduce, digits=digits):
+            return rule
+    return None
 
 
-def decide(
-    rules: Iterable[ProfileRule], facts: CustomerFacts, credits_reduce=False, digits=2
-):
+def decide(rules, facts, credits_reduce=False, digits=2):
     """What a refresh does with one customer in one company.
 
     ``rules`` are the company's active sequenced profiles. A customer pinned by a
-    user in a non-sequenced queue is left alone; otherwise the customer ends in the
-    best profile met, or in no queue.
+    user in a queue that is not sequenced is left alone; otherwise the customer
+    ends in the best profile met, or in no queue. None: not in a queue, and stays
+    out.
     """
     current = facts.current
     if current is not None and not current.sequenced:

@@ -40,17 +40,17 @@ class TestDecide(unittest.TestCase):
     def test_added_to_the_highest_profile_met(self):
         decision = planner.decide(
             [LOW, HIGH],
-            facts({1: WindowFacts(2, 300.0, 0), 2: WindowFacts(1, 600.0, 0)}),
+            facts({1: WindowFacts(300.0), 2: WindowFacts(600.0)}),
         )
         self.assertEqual((decision.action, decision.rule), (ADDED, HIGH))
 
     def test_strictly_greater_at_currency_precision(self):
-        self.assertFalse(planner.meets(LOW, facts({1: WindowFacts(1, 100.0, 0)})))
-        self.assertFalse(planner.meets(LOW, facts({1: WindowFacts(1, 100.004, 0)})))
-        self.assertTrue(planner.meets(LOW, facts({1: WindowFacts(1, 100.01, 0)})))
+        self.assertFalse(planner.meets(LOW, facts({1: WindowFacts(100.0)})))
+        self.assertFalse(planner.meets(LOW, facts({1: WindowFacts(100.004)})))
+        self.assertTrue(planner.meets(LOW, facts({1: WindowFacts(100.01)})))
 
     def test_credits_reduce_only_when_asked(self):
-        customer = facts({1: WindowFacts(1, 300.0, 0)}, credit=250.0)
+        customer = facts({1: WindowFacts(300.0)}, credit=250.0)
         self.assertTrue(planner.meets(LOW, customer))
         self.assertFalse(planner.meets(LOW, customer, credits_reduce=True))
 
@@ -58,7 +58,7 @@ class TestDecide(unittest.TestCase):
         companies_only = ProfileRule(1, 10, 1, 30, 0.0, customer_type="company")
         people_only = ProfileRule(1, 10, 1, 30, 0.0, customer_type="individual")
         tagged = ProfileRule(1, 10, 1, 30, 0.0, category_ids=frozenset({5, 6}))
-        window = {1: WindowFacts(1, 10.0, 0)}
+        window = {1: WindowFacts(10.0)}
         self.assertTrue(planner.meets(companies_only, facts(window)))
         self.assertFalse(planner.meets(companies_only, facts(window, is_company=False)))
         self.assertTrue(planner.meets(people_only, facts(window, is_company=False)))
@@ -67,11 +67,11 @@ class TestDecide(unittest.TestCase):
 
     def test_branches(self):
         rule = ProfileRule(1, 10, 1, 30, 0.0, branch_mask=0b010)
-        self.assertFalse(planner.meets(rule, facts({1: WindowFacts(1, 10.0, 0b101)})))
-        self.assertTrue(planner.meets(rule, facts({1: WindowFacts(2, 10.0, 0b011)})))
+        self.assertFalse(planner.meets(rule, facts({1: WindowFacts(10.0, 0b101)})))
+        self.assertTrue(planner.meets(rule, facts({1: WindowFacts(10.0, 0b011)})))
 
     def test_transitions(self):
-        window = {1: WindowFacts(1, 300.0, 0)}
+        window = {1: WindowFacts(300.0)}
         in_low = CurrentEntry(11, LOW.profile_id, sequenced=True)
         in_high = CurrentEntry(11, HIGH.profile_id, sequenced=True)
         self.assertEqual(
@@ -86,7 +86,7 @@ class TestDecide(unittest.TestCase):
         pinned = CurrentEntry(11, 99, sequenced=False)
         self.assertEqual(planner.decide([LOW], facts({}, pinned)).action, PINNED)
         self.assertEqual(
-            planner.decide([LOW], facts({1: WindowFacts(1, 300.0, 0)}, pinned)).action,
+            planner.decide([LOW], facts({1: WindowFacts(300.0)}, pinned)).action,
             PINNED,
         )
 
@@ -118,7 +118,6 @@ facts_strategy = st.builds(
         st.integers(1, 8),
         st.builds(
             WindowFacts,
-            count=st.integers(1, 5),
             amount=st.floats(0.01, 2000, allow_nan=False).map(lambda x: round(x, 2)),
             branch_mask=st.integers(1, 7),
         ),
@@ -173,13 +172,10 @@ class TestDecideProperties(unittest.TestCase):
         decision = planner.decide(rules, customer)
         if decision is None or decision.action in (PINNED, UNCHANGED):
             return
-        applied = CustomerFacts(
-            **{
-                **customer.__dict__,
-                "current": None
-                if decision.action == REMOVED
-                else CurrentEntry(1, decision.rule.profile_id, sequenced=True),
-            }
+        applied = customer._replace(
+            current=None
+            if decision.action == REMOVED
+            else CurrentEntry(1, decision.rule.profile_id, sequenced=True)
         )
         again = planner.decide(rules, applied)
         self.assertIn(again and again.action, (None, UNCHANGED))

@@ -1,0 +1,408 @@
+"""Benchmark of the sequencing refresh on a large receivables book.
+
+    python tools/bench.py generate --db DB --scale 1.0
+    python tools/bench.py measure --db DB --phase first|steady|changed|floor|screens
+
+``generate`` writes, directly in PostgreSQL, two companies with their customers and
+open receivable items: "Bench" (100,000 customers x 10 items at scale 1) and "Bench
+small" (a tenth of that), each with 6 sequenced profiles. ``measure`` runs one phase
+in this process and prints one JSON line; tools/bench.sh runs every phase in a fresh
+process (so peak memory is the phase's own) and prints the summary.
+"""
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from datetime import date, timedelta
+
+import odoo
+from odoo.tools import SQL
+
+ITEMS_PER_CUSTOMER = 10
+CUSTOMERS_AT_SCALE_1 = 100_000
+# Share of customers with items past due: about the share the first refresh places.
+DELINQUENT_SHARE = 0.3
+PROFILES = [
+    # name, sequence number, days window, minimum amount
+    ("1-30 days", 10, (1, 30), 50),
+    ("31-60 days", 20, (31, 60), 50),
+    ("61-90 days", 30, (61, 90), 100),
+    ("91-120 days", 40, (91, 120), 100),
+    ("121-180 days", 50, (121, 180), 200),
+    ("Over 180 days", 60, (181, 0), 200),
+]
+CHANGED_CUSTOMERS = 1000
+TODAY = date(2026, 6, 30)
+
+
+def environment(db):
+    odoo.tools.config.parse_config(["-c", os.environ["ODOO_CONF"], "-d", db])
+    registry = odoo.modules.registry.Registry(db)
+    return registry
+
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ----------------------------------------------------------------------
+# Data
+# ----------------------------------------------------------------------
+
+
+def generate(env, scale):
+    companies = {
+        "Bench": round(CUSTOMERS_AT_SCALE_1 * scale),
+        "Bench small": round(CUSTOMERS_AT_SCALE_1 * scale / 10),
+    }
+    admin = env.ref("base.user_admin")
+    for name, customers in companies.items():
+        company = env["res.company"].create({"name": name})
+        env["account.chart.template"].try_loading(
+            "generic_coa", company, install_demo=False
+        )
+        admin.company_ids |= company
+        for profile_name, sequence, (low, high), minimum in PROFILES:
+            env["collection.profile"].create(
+                {
+                    "name": profile_name,
+                    "company_id": company.id,
+                    "auto_sequence": True,
+                    "sequence_number": sequence,
+                    "days_past_due_min": low,
+                    "days_past_due_max": high,
+                    "min_amount_past_due": minimum,
+                }
+            )
+        env.flush_all()
+        started = time.perf_counter()
+        generate_book(env, company, customers)
+        print(
+            f"{name}: {customers} customers, {customers * ITEMS_PER_CUSTOMER} items "
+            f"in {time.perf_counter() - started:.1f}s",
+            file=sys.stderr,
+        )
+    env.cr.execute("ANALYZE")
+
+
+def generate_book(env, company, customers):
+    cr = env.cr
+    receivable = env["account.account"].search(
+        [("company_ids", "in", company.id), ("account_type", "=", "asset_receivable")],
+        limit=1,
+    )
+    income = env["account.account"].search(
+        [("company_ids", "in", company.id), ("account_type", "=", "income")], limit=1
+    )
+    journal = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "general")], limit=1
+    )
+    currency = company.currency_id.id
+    cr.execute("SELECT setseed(0.42)")
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO res_partner (name, complete_name, is_company, active, type,
+                                     autopost_bills, ref, create_date, write_date)
+            SELECT 'Customer ' || g, 'Customer ' || g, mod(g, 4) != 0, TRUE, 'contact',
+                   'ask', %(ref)s, now(), now()
+              FROM generate_series(1, %(customers)s) g
+            """,
+            ref=f"BENCH-{company.id}",
+            customers=customers,
+        )
+    )
+    cr.execute(
+        SQL(
+            "UPDATE res_partner SET commercial_partner_id = id WHERE ref = %s",
+            f"BENCH-{company.id}",
+        )
+    )
+    # One journal entry per customer: ITEMS_PER_CUSTOMER receivable items (some
+    # customers are late, most are not; one item in 20 is an unapplied credit)
+    # balanced by one income line.
+    cr.execute(
+        SQL(
+            """
+            CREATE TEMP TABLE bench_move AS
+            SELECT nextval('account_move_id_seq') AS id, partner.id AS partner_id,
+                   random() < %(delinquent)s AS late
+              FROM res_partner partner WHERE partner.ref = %(ref)s
+            """,
+            delinquent=DELINQUENT_SHARE,
+            ref=f"BENCH-{company.id}",
+        )
+    )
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO account_move (id, name, date, journal_id, company_id, currency_id,
+                                      move_type, state, auto_post, partner_id,
+                                      commercial_partner_id, create_date, write_date)
+            SELECT id, 'BENCH/' || id, %(date)s, %(journal)s, %(company)s, %(currency)s,
+                   'entry', 'posted', 'no', partner_id, partner_id, now(), now()
+              FROM bench_move
+            """,
+            date=TODAY - timedelta(days=400),
+            journal=journal.id,
+            company=company.id,
+            currency=currency,
+        )
+    )
+    cr.execute(
+        SQL(
+            """
+            CREATE TEMP TABLE bench_item AS
+            SELECT move.id AS move_id, move.partner_id,
+                   CASE WHEN move.late THEN %(today)s::date - (1 + floor(random() * 365))::int
+                        ELSE %(today)s::date + floor(random() * 60)::int END AS date_maturity,
+                   CASE WHEN random() < 0.05 THEN -1 ELSE 1 END
+                       * round((10 + random() * 490)::numeric, 2) AS amount
+              FROM bench_move move, generate_series(1, %(items)s)
+            """,
+            today=TODAY,
+            items=ITEMS_PER_CUSTOMER,
+        )
+    )
+    common = SQL(
+        """
+        journal_id, company_id, company_currency_id, currency_id, date, parent_state,
+        create_date, write_date
+        """
+    )
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO account_move_line (move_id, move_name, partner_id, account_id,
+                   display_type, name, date_maturity, balance, debit, credit,
+                   amount_currency, amount_residual, amount_residual_currency,
+                   reconciled, %(common)s)
+            SELECT move_id, 'BENCH/' || move_id, partner_id, %(receivable)s,
+                   'payment_term', 'Instalment', date_maturity, amount,
+                   GREATEST(amount, 0), GREATEST(-amount, 0), amount, amount, amount, FALSE,
+                   %(journal)s, %(company)s, %(currency)s, %(currency)s, %(date)s, 'posted',
+                   now(), now()
+              FROM bench_item
+             UNION ALL
+            SELECT move_id, 'BENCH/' || move_id, partner_id, %(income)s, 'product',
+                   'Sales', NULL, -SUM(amount), GREATEST(-SUM(amount), 0),
+                   GREATEST(SUM(amount), 0), -SUM(amount), 0, 0, FALSE,
+                   %(journal)s, %(company)s, %(currency)s, %(currency)s, %(date)s, 'posted',
+                   now(), now()
+              FROM bench_item GROUP BY move_id, partner_id
+            """,
+            common=common,
+            receivable=receivable.id,
+            income=income.id,
+            journal=journal.id,
+            company=company.id,
+            currency=currency,
+            date=TODAY - timedelta(days=400),
+        )
+    )
+    cr.execute("DROP TABLE bench_item, bench_move")
+
+
+# ----------------------------------------------------------------------
+# Phases
+# ----------------------------------------------------------------------
+
+
+def bench_company(env, name):
+    return env["res.company"].search([("name", "=", name)], limit=1)
+
+
+def manager_env(env, company):
+    admin = env.ref("base.user_admin")
+    return env(user=admin, context={"allowed_company_ids": company.ids})
+
+
+def timed_refresh(env, company, partners=None, runs=1):
+    """Time a refresh; with ``runs`` > 1, the best of that many (all but the last
+    rolled back, so each one does the same work), as for the floor."""
+    env = manager_env(env, company)
+    timings = []
+    for run in range(runs):
+        env.flush_all()
+        env.invalidate_all()
+        queries_before = env.cr.sql_log_count
+        if run < runs - 1:
+            env.cr.execute("SAVEPOINT bench_run")
+        started = time.perf_counter()
+        result = env["collection.profile"].refresh_queues(partners=partners, date=TODAY)
+        env.flush_all()
+        timings.append(time.perf_counter() - started)
+        queries = env.cr.sql_log_count - queries_before
+        if run < runs - 1:
+            env.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
+            env.invalidate_all()
+    return {
+        "seconds": round(min(timings), 3),
+        "queries": queries,
+        **{key: result[key] for key in ("added", "moved", "removed", "unchanged")},
+    }
+
+
+def floor_seconds(env, company):
+    """The bare aggregation any correct refresh must run: every open receivable item
+    of the company, summed per customer (and its oldest due date). The outer sums
+    make PostgreSQL compute every aggregate while sending back a single row. Best of
+    three runs (warm cache)."""
+    accounts = env["account.account"].search(
+        [("company_ids", "in", company.id), ("account_type", "=", "asset_receivable")]
+    )
+    query = SQL(
+        """
+        SELECT COUNT(*), SUM(amount_due), SUM(days_past_due) FROM (
+            SELECT partner.commercial_partner_id,
+                   SUM(line.amount_residual) AS amount_due,
+                   MAX(%(date)s::date - line.date_maturity) AS days_past_due
+              FROM account_move_line line
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE line.account_id = ANY(%(accounts)s)
+               AND line.parent_state = 'posted'
+               AND line.reconciled IS NOT TRUE
+               AND line.amount_residual != 0
+               AND line.company_id = %(company)s
+             GROUP BY partner.commercial_partner_id
+        ) customers
+        """,
+        date=TODAY,
+        accounts=accounts.ids,
+        company=company.id,
+    )
+    timings = []
+    for _attempt in range(3):
+        started = time.perf_counter()
+        env.cr.execute(query)
+        env.cr.fetchall()
+        timings.append(time.perf_counter() - started)
+    return round(min(timings), 3)
+
+
+def change_customers(env, company):
+    """1,000 customers whose receivables change: a third pay everything, a third
+    get older items, a third (not in a queue yet) fall behind."""
+    env.cr.execute(
+        SQL(
+            """
+            SELECT partner_id FROM collection_queue
+             WHERE company_id = %s AND state = 'open' ORDER BY partner_id LIMIT %s
+            """,
+            company.id,
+            CHANGED_CUSTOMERS * 2 // 3,
+        )
+    )
+    in_queue = [row[0] for row in env.cr.fetchall()]
+    env.cr.execute(
+        SQL(
+            """
+            SELECT partner.id FROM res_partner partner
+             WHERE partner.ref = %s AND NOT EXISTS (
+                   SELECT 1 FROM collection_queue entry
+                    WHERE entry.partner_id = partner.id AND entry.state = 'open')
+             ORDER BY partner.id LIMIT %s
+            """,
+            f"BENCH-{company.id}",
+            CHANGED_CUSTOMERS - len(in_queue),
+        )
+    )
+    current = [row[0] for row in env.cr.fetchall()]
+    paid, older = in_queue[::2], in_queue[1::2]
+    env.cr.execute(
+        SQL(
+            """
+            UPDATE account_move_line SET amount_residual = 0, amount_residual_currency = 0,
+                   reconciled = TRUE
+             WHERE partner_id = ANY(%s) AND display_type = 'payment_term'
+            """,
+            paid,
+        )
+    )
+    env.cr.execute(
+        SQL(
+            """
+            UPDATE account_move_line SET date_maturity = date_maturity - 120
+             WHERE partner_id = ANY(%s) AND display_type = 'payment_term'
+            """,
+            older + current,
+        )
+    )
+    return env["res.partner"].browse(in_queue + current)
+
+
+def screens(env, company):
+    """Queries to read the queue list (100 and all entries) and a partner form."""
+    env = manager_env(env, company)
+    Queue = env["collection.queue"]
+    view = env.ref("collection_queues.view_collection_queue_list")
+    views = Queue.get_views([(view.id, "list")])
+    fields_spec = {name: {} for name in views["models"][Queue._name]["fields"]}
+    for name, field in Queue._fields.items():
+        if name in fields_spec and field.type == "many2one":
+            fields_spec[name] = {"fields": {"display_name": {}}}
+    counts = {}
+    for limit in (100, 10000):
+        env.invalidate_all()
+        before = env.cr.sql_log_count
+        records = Queue.web_search_read(
+            [("state", "=", "open")], fields_spec, limit=limit
+        )["records"]
+        counts[f"queue_list_{len(records)}_queries"] = env.cr.sql_log_count - before
+    partner = Queue.search([("state", "=", "open")], limit=1).partner_id
+    form = env["res.partner"].get_views([(False, "form")])["models"]["res.partner"][
+        "fields"
+    ]
+    env.invalidate_all()
+    before = env.cr.sql_log_count
+    partner.web_read({name: {} for name in form})
+    counts["partner_form_queries"] = env.cr.sql_log_count - before
+    return counts
+
+
+def measure(db, phase, company_name):
+    registry = environment(db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = bench_company(env, company_name)
+        baseline = rss_mb()
+        if phase == "floor":
+            figures = {"seconds": floor_seconds(env, company)}
+        elif phase == "first":
+            figures = timed_refresh(env, company)
+        elif phase == "steady":
+            figures = timed_refresh(env, company, runs=3)
+        elif phase == "changed":
+            partners = change_customers(env, company)
+            figures = timed_refresh(env, company, partners=partners)
+        elif phase == "screens":
+            figures = screens(env, company)
+        else:
+            raise SystemExit(f"unknown phase {phase}")
+        figures["memory_mb"] = round(rss_mb() - baseline, 1)
+        cr.commit()
+    print(json.dumps(figures))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("action", choices=["generate", "measure"])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--phase")
+    parser.add_argument("--company", default="Bench")
+    args = parser.parse_args()
+    if args.action == "generate":
+        registry = environment(args.db)
+        with registry.cursor() as cr:
+            generate(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), args.scale)
+            cr.commit()
+    else:
+        measure(args.db, args.phase, args.company)
+
+
+if __name__ == "__main__":
+    main()
