@@ -34,7 +34,11 @@ class CollectionActivity(models.Model):
         readonly=True,
         ondelete="restrict",
     )
-    is_system = fields.Boolean(related="activity_type_id.is_system")
+    is_manual = fields.Boolean(
+        string="Logged by a User",
+        readonly=True,
+        help="An event or note a user logged; such a line can be archived.",
+    )
     user_id = fields.Many2one(
         "res.users", string="User", readonly=True, help="Empty: the System."
     )
@@ -118,7 +122,7 @@ class CollectionActivity(models.Model):
                         "The collection history cannot be rewritten; log a new line instead."
                     )
                 )
-            if self.filtered("is_system"):
+            if self.filtered(lambda line: not line.is_manual):
                 raise UserError(
                     self.env._(
                         "Lines written by the application cannot be archived; only "

@@ -15,7 +15,7 @@ AMOUNT_FIELDS = ("amount_past_due", "amount_due", "credit_amount", "days_past_du
 
 class CollectionQueue(models.Model):
     _name = "collection.queue"
-    _inherit = ["mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Collection Queue Entry"
     _order = "days_past_due desc, amount_due desc, id"
     _rec_name = "partner_id"

@@ -340,7 +340,10 @@ class CollectionSequencer(models.AbstractModel):
                  GROUP BY item.partner_id
             ),
             entry AS (
-                SELECT entry.id, entry.partner_id, entry.profile_id, profile.auto_sequence,
+                -- Subject to the rules: entries of sequenced queues, and those the
+                -- System placed; pinned: a user's placement in a queue that is not.
+                SELECT entry.id, entry.partner_id, entry.profile_id,
+                       profile.auto_sequence OR NOT entry.is_manual AS sequenced,
                        entry.amount_past_due, entry.amount_due, entry.credit_amount,
                        entry.days_past_due
                   FROM collection_queue entry
@@ -353,7 +356,7 @@ class CollectionSequencer(models.AbstractModel):
                    %(categories)s AS category_ids,
                    entry.id AS entry_id,
                    entry.profile_id AS entry_profile_id,
-                   entry.auto_sequence AS entry_sequenced,
+                   entry.sequenced AS entry_sequenced,
                    entry.amount_past_due AS entry_amount_past_due,
                    entry.amount_due AS entry_amount_due,
                    entry.credit_amount AS entry_credit_amount,
@@ -756,7 +759,7 @@ class CollectionSequencer(models.AbstractModel):
                 minimum=amount(rule.min_amount),
             )
         branches = self._branch_names(scope, branch_mask & (rule.branch_mask or -1))
-        if len(scope["tree"]) > 1 and branches:
+        if branches:
             text += "; " + self.env._("branch %(names)s", names=branches)
         text += "; " + self.env._("priority %(number)s", number=rule.sequence_number)
         if closing:
@@ -780,8 +783,11 @@ class CollectionSequencer(models.AbstractModel):
 
     @api.model
     def _branch_names(self, scope, mask):
+        """The branches (not the company itself) among the bits of ``mask``."""
         return ", ".join(
-            branch.name for branch in scope["tree"] if scope["bit_of"][branch.id] & mask
+            branch.name
+            for branch in scope["tree"]
+            if scope["bit_of"][branch.id] & mask and branch != scope["company"]
         )
 
     @api.model

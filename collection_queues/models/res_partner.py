@@ -277,6 +277,7 @@ class ResPartner(models.Model):
             [
                 {
                     "activity_type": activity_type,
+                    "is_manual": True,
                     "row": entries._row_of(entry),
                     "queue_id": entry.id,
                     "note": note,

@@ -197,13 +197,13 @@ class TestBranchesAndCompanies(CollectionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.san_diego = cls.make_branch("San Diego")
-        cls.los_angeles = cls.make_branch("Los Angeles")
+        cls.harbor = cls.make_branch("Harbor Branch")
+        cls.valley = cls.make_branch("Valley Branch")
         cls.customer = cls.make_customer("Acme Plumbing")
         cls.env = cls.env(
             context=dict(
                 cls.env.context,
-                allowed_company_ids=(cls.company | cls.san_diego | cls.los_angeles).ids,
+                allowed_company_ids=(cls.company | cls.harbor | cls.valley).ids,
             )
         )
         cls.Profile = cls.Profile.with_env(cls.env)
@@ -211,18 +211,16 @@ class TestBranchesAndCompanies(CollectionCase):
 
     def test_empty_branches_means_the_whole_tree(self):
         profile = self.make_profile("Any branch", 10, (1, 0), 100)
-        self.make_invoice(
-            self.customer, 300, due=days_ago(10), company=self.los_angeles
-        )
+        self.make_invoice(self.customer, 300, due=days_ago(10), company=self.valley)
         self.refresh()
         entry = self.entry(self.customer)
         self.assertEqual(entry.profile_id, profile)
         self.assertEqual(entry.company_id, self.company)
-        self.assertIn("Los Angeles", entry.reason)
+        self.assertIn("Valley Branch", entry.reason)
 
     def test_new_branch_is_never_forgotten(self):
         profile = self.make_profile("Any branch", 10, (1, 0), 100)
-        new_branch = self.make_branch("Tijuana")
+        new_branch = self.make_branch("Desert Branch")
         self.env = self.env(
             context=dict(
                 self.env.context,
@@ -235,22 +233,20 @@ class TestBranchesAndCompanies(CollectionCase):
         self.assertEqual(self.entry(self.customer).profile_id, profile)
 
     def test_selected_branches(self):
-        san_diego_only = self.make_profile(
-            "San Diego", 20, (1, 0), 100, branch_ids=[(6, 0, self.san_diego.ids)]
+        harbor_only = self.make_profile(
+            "Harbor only", 20, (1, 0), 100, branch_ids=[(6, 0, self.harbor.ids)]
         )
-        self.make_invoice(
-            self.customer, 300, due=days_ago(10), company=self.los_angeles
-        )
+        self.make_invoice(self.customer, 300, due=days_ago(10), company=self.valley)
         self.refresh()
         self.assertFalse(self.entry(self.customer))
-        self.make_invoice(self.customer, 50, due=days_ago(12), company=self.san_diego)
+        self.make_invoice(self.customer, 50, due=days_ago(12), company=self.harbor)
         self.refresh()
         entry = self.entry(self.customer)
-        # One in-window item in San Diego; the amount counts the whole tree.
-        self.assertEqual(entry.profile_id, san_diego_only)
+        # One in-window item in the selected branch; the amount counts the whole tree.
+        self.assertEqual(entry.profile_id, harbor_only)
         self.assertAlmostEqual(entry.amount_past_due, 350)
-        self.assertIn("branch San Diego", entry.reason)
-        self.assertNotIn("Los Angeles", entry.reason)
+        self.assertIn("branch Harbor Branch", entry.reason)
+        self.assertNotIn("Valley Branch", entry.reason)
 
     def test_branch_must_be_in_the_profile_company_tree(self):
         other = self.env["res.company"].sudo().create({"name": "Unrelated Inc."})
@@ -259,17 +255,17 @@ class TestBranchesAndCompanies(CollectionCase):
 
     def test_reason_explains_the_placement(self):
         self.make_profile(
-            "61-90", 30, (61, 90), 500, branch_ids=[(6, 0, self.san_diego.ids)]
+            "61-90", 30, (61, 90), 500, branch_ids=[(6, 0, self.harbor.ids)]
         )
         for days in (65, 70, 80):
             self.make_invoice(
-                self.customer, 416.67, due=days_ago(days), company=self.san_diego
+                self.customer, 416.67, due=days_ago(days), company=self.harbor
             )
         self.refresh()
         self.assertEqual(
             self.entry(self.customer).reason,
             "3 items 61–90 days past due totalling 1,250.01 > 500.00; "
-            "branch San Diego; priority 30",
+            "branch Harbor Branch; priority 30",
         )
 
 
