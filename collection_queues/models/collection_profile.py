@@ -265,10 +265,18 @@ class CollectionProfile(models.Model):
 
     @api.model
     def action_refresh_queues(self):
-        result = self.refresh_queues()
+        return self._refresh_notification(self.refresh_queues())
+
+    @api.model
+    def _refresh_notification(self, result):
+        """A notification telling what a refresh did."""
         message = self.env._(
-            "%(added)s added, %(moved)s moved, %(removed)s removed, %(unchanged)s unchanged.",
-            **result,
+            "%(added)s added, %(moved)s moved, %(removed)s removed, "
+            "%(unchanged)s unchanged.",
+            added=result["added"],
+            moved=result["moved"],
+            removed=result["removed"],
+            unchanged=result["unchanged"],
         )
         if result["skipped_companies"]:
             message += " " + self.env._(

@@ -156,6 +156,7 @@ class CollectionQueue(models.Model):
                     "code": "added",
                     "row": row,
                     "queue_id": entry_id,
+                    "old_status_id": False,
                     "note": escape(row["reason"]),
                 }
                 for row, entry_id in zip(rows, entries.ids, strict=True)

@@ -308,6 +308,13 @@ class ResPartner(models.Model):
                 )
         return activities
 
+    def action_collection_refresh(self):
+        """Re-sequence these customers now (managers)."""
+        Profile = self.env["collection.profile"]
+        return Profile._refresh_notification(
+            Profile.refresh_queues(partners=self.commercial_partner_id)
+        )
+
     def _collection_profile_arg(self, profile):
         profile = self._collection_record_arg("collection.profile", profile)
         if not profile:

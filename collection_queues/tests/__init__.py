@@ -1,1 +1,9 @@
-from . import test_placement, test_planner
+from . import test_planner
+from . import test_placement
+from . import test_refresh_transitions
+from . import test_collection_actions
+from . import test_profile_lifecycle
+from . import test_history_append_only
+from . import test_reliability
+from . import test_scheduler
+from . import test_demo

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from odoo import Command, fields
@@ -10,6 +11,11 @@ TODAY = date(2026, 3, 31)
 
 def days_ago(days):
     return TODAY - timedelta(days=days)
+
+
+def real_days_ago(days):
+    """For what runs as of the real today (closing a profile, the scheduler)."""
+    return fields.Date.today() - timedelta(days=days)
 
 
 class CollectionCase(AccountTestInvoicingCommon):
@@ -187,6 +193,14 @@ class CollectionCase(AccountTestInvoicingCommon):
         if code:
             domain.append(("activity_type_id.code", "=", code))
         return self.Activity.with_context(active_test=False).search(domain)
+
+    @contextmanager
+    def assertRefused(self, exception, pattern=""):
+        """The operation raises ``exception`` with a message matching ``pattern``,
+        and what it did before is rolled back."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), pattern)
 
     def assertCounts(self, result, added=0, moved=0, removed=0, unchanged=0):
         self.assertEqual(
