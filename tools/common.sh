@@ -16,7 +16,7 @@ ADDONS="collection_queues"
 DB_USER="$(id -un)"
 export TZ=UTC PGHOST="${PGHOST:-/var/run/postgresql}"
 
-APT_PACKAGES=(postgresql libpq-dev libldap2-dev libsasl2-dev build-essential wkhtmltopdf chromium)
+APT_PACKAGES=(postgresql libpq-dev libldap2-dev libsasl2-dev build-essential python3-dev python3-venv wkhtmltopdf chromium)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

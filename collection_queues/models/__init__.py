@@ -1,14 +1,13 @@
-from . import (
-    account_move,
-    account_partial_reconcile,
-    collection_activity,
-    collection_activity_type,
-    collection_profile,
-    collection_queue,
-    collection_refresh_request,
-    collection_sequencer,
-    collection_status,
-    res_company,
-    res_config_settings,
-    res_partner,
-)
+from . import collection_banner_mixin
+from . import collection_status
+from . import collection_activity_type
+from . import collection_profile
+from . import collection_queue
+from . import collection_activity
+from . import collection_refresh_request
+from . import collection_sequencer
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import account_move
+from . import account_partial_reconcile

@@ -258,9 +258,10 @@ class CollectionProfile(models.Model):
             if not isinstance(partners, models.BaseModel):
                 partners = self.env["res.partner"].browse(partners)
             partners = partners.exists().commercial_partner_id
-        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
-        return self.env["collection.sequencer"]._refresh(
-            self.env.companies, partners=partners, date=date, dry_run=dry_run
+        Sequencer = self.env["collection.sequencer"]
+        date = Sequencer._date_arg(date) if date else fields.Date.context_today(self)
+        return Sequencer._refresh(
+            self.env.companies, partners=partners, date=date, dry_run=bool(dry_run)
         )
 
     @api.model

@@ -307,22 +307,10 @@ class CollectionQueue(models.Model):
 
     @api.model
     def _invalidate_partner_views(self):
-        """The collection fields of partners and invoices are computed from the
+        """The collection fields of partners, invoices... are computed from the
         open entries: forget them when entries change."""
-        self.env["res.partner"].invalidate_model(
-            [
-                "collection_queue_id",
-                "collection_profile_id",
-                "collection_queue_name",
-                "collection_status_id",
-                "collection_collector_id",
-                "in_collections",
-                "collection_activity_ids",
-            ]
-        )
-        self.env["account.move"].invalidate_model(
-            ["collection_status_id", "collection_profile_id", "collection_queue_name"]
-        )
+        self.env["collection.banner.mixin"]._collection_invalidate_banners()
+        self.env["res.partner"].invalidate_model(["collection_activity_ids"])
         self.invalidate_model(["collection_activity_ids"])
 
     def _carry_todos(self, new_entry_by_old):

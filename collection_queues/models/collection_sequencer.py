@@ -5,6 +5,7 @@ from collections import namedtuple
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import get_lang
 
@@ -63,6 +64,18 @@ class CollectionSequencer(models.AbstractModel):
                 else:
                     self._apply(scope, decisions, date)
         return result
+
+    @api.model
+    def _date_arg(self, value):
+        """A date given by a caller (a date or an ISO string, as RPC sends it)."""
+        try:
+            return fields.Date.to_date(value)
+        except (TypeError, ValueError):
+            raise UserError(
+                self.env._(
+                    "%(value)s is not a date (expected YYYY-MM-DD).", value=value
+                )
+            ) from None
 
     @api.model
     def _close_profiles(self, profiles):

@@ -1,39 +1,16 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "collection.banner.mixin"]
 
-    # The customer's collection situation in the current company. Computed as the
-    # superuser: every internal user sees the banner, whatever their rights on the
-    # queues themselves.
-    collection_queue_id = fields.Many2one(
-        "collection.queue",
-        string="Collection Queue Entry",
-        compute="_compute_collection",
-        search="_search_collection_queue_id",
-        groups="collection_queues.group_collection_user",
-    )
-    collection_profile_id = fields.Many2one(
-        "collection.profile",
-        string="Collection Queue",
-        compute="_compute_collection",
-        groups="collection_queues.group_collection_user",
-    )
-    collection_queue_name = fields.Char(
-        string="In Queue", compute="_compute_collection"
-    )
-    collection_status_id = fields.Many2one(
-        "collection.status", string="Collection Status", compute="_compute_collection"
-    )
-    collection_collector_id = fields.Many2one(
-        "res.users", string="Collector", compute="_compute_collection"
-    )
-    in_collections = fields.Boolean(
-        compute="_compute_collection", search="_search_in_collections"
-    )
+    # The banner fields (collection.banner.mixin) are the customer's, in the
+    # current company; these two are searchable too.
+    collection_queue_id = fields.Many2one(search="_search_collection_queue_id")
+    in_collections = fields.Boolean(search="_search_in_collections")
     collection_activity_ids = fields.One2many(
         "collection.activity",
         "partner_id",
@@ -41,19 +18,8 @@ class ResPartner(models.Model):
         groups="collection_queues.group_collection_user",
     )
 
-    @api.depends_context("company")
-    def _compute_collection(self):
-        entries = self.env["collection.queue"]._current_entries(self)
-        for partner in self:
-            entry = entries.get(
-                partner.commercial_partner_id.id, self.env["collection.queue"]
-            )
-            partner.collection_queue_id = entry
-            partner.collection_profile_id = entry.profile_id
-            partner.collection_queue_name = entry.profile_id.name
-            partner.collection_status_id = entry.status_id
-            partner.collection_collector_id = entry.collector_id
-            partner.in_collections = bool(entry)
+    def _collection_customer(self):
+        return self.commercial_partner_id, self.env.company
 
     def _search_in_collections(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -271,7 +237,8 @@ class ResPartner(models.Model):
                 )
             )
         status = self._collection_record_arg("collection.status", status)
-        followup_date = fields.Date.to_date(followup_date) if followup_date else False
+        if followup_date:
+            followup_date = self.env["collection.sequencer"]._date_arg(followup_date)
         today = fields.Date.context_today(self)
         activities = self.env["collection.activity"]._record(
             [

@@ -6,4 +6,5 @@ from . import test_profile_lifecycle
 from . import test_history_append_only
 from . import test_reliability
 from . import test_scheduler
+from . import test_banner
 from . import test_demo

@@ -187,6 +187,18 @@ class TestCollectionActions(CollectionCase):
         self.assertIn("Owner travels until May", line.note)
         self.assertNotIn("<script>", line.note)
 
+    def test_bad_input_is_refused_clearly(self):
+        self.customer.collection_put_in_queue(self.p_watch)
+        with self.assertRefused(UserError, "not a date"):
+            self.customer.collection_log(
+                self.type_call, "Call", followup_date="next friday"
+            )
+        with self.assertRefused(UserError, "no longer exists"):
+            self.customer.collection_change_status(999999999)
+        with self.assertRefused(UserError, "not a date"):
+            self.Profile.refresh_queues(date="31/02/2026")
+        self.assertFalse(self.history(self.customer, self.type_call.code))
+
     def test_system_types_cannot_be_logged(self):
         self.customer.collection_put_in_queue(self.p_watch)
         for xmlid in (

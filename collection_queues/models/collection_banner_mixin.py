@@ -1,0 +1,82 @@
+from odoo import api, fields, models
+
+
+class CollectionBannerMixin(models.AbstractModel):
+    """The collection situation of the customer a record belongs to (a partner,
+    an invoice, a sales order), for the red banner of its form.
+
+    Computed as the superuser from the customer's open queue entry: every internal
+    user sees the status, queue name and collector; the entry and profile
+    themselves only collections users.
+    """
+
+    _name = "collection.banner.mixin"
+    _description = "Collection Banner"
+
+    collection_queue_id = fields.Many2one(
+        "collection.queue",
+        string="Collection Queue Entry",
+        compute="_compute_collection_banner",
+        groups="collection_queues.group_collection_user",
+    )
+    collection_profile_id = fields.Many2one(
+        "collection.profile",
+        string="Collection Queue",
+        compute="_compute_collection_banner",
+        groups="collection_queues.group_collection_user",
+    )
+    collection_queue_name = fields.Char(
+        string="In Queue", compute="_compute_collection_banner"
+    )
+    collection_status_id = fields.Many2one(
+        "collection.status",
+        string="Collection Status",
+        compute="_compute_collection_banner",
+    )
+    collection_collector_id = fields.Many2one(
+        "res.users", string="Collector", compute="_compute_collection_banner"
+    )
+    in_collections = fields.Boolean(compute="_compute_collection_banner")
+
+    def _collection_customer(self):
+        """(commercial partner, company) whose situation the record shows; an
+        empty partner when none applies."""
+        raise NotImplementedError
+
+    @api.depends_context("company")
+    def _compute_collection_banner(self):
+        customers = {record: record._collection_customer() for record in self}
+        entries = {}  # company -> {partner id: entry}
+        for company in {company for partner, company in customers.values() if partner}:
+            partners = self.env["res.partner"].union(
+                *(partner for partner, c in customers.values() if c == company)
+            )
+            entries[company] = self.env["collection.queue"]._current_entries(
+                partners, company
+            )
+        empty = self.env["collection.queue"]
+        for record, (partner, company) in customers.items():
+            entry = (
+                entries.get(company, {}).get(partner.id, empty) if partner else empty
+            )
+            record.collection_queue_id = entry
+            record.collection_profile_id = entry.profile_id
+            record.collection_queue_name = entry.profile_id.name
+            record.collection_status_id = entry.status_id
+            record.collection_collector_id = entry.collector_id
+            record.in_collections = bool(entry)
+
+    @api.model
+    def _collection_invalidate_banners(self):
+        """Forget the computed banners of every model showing one: they follow
+        the open entries, which just changed."""
+        banner_fields = list(self._fields)
+        for model_name in self.pool.descendants([self._name], "_inherit"):
+            if model_name != self._name:
+                self.env[model_name].invalidate_model(
+                    [
+                        name
+                        for name in banner_fields
+                        if name in self.env[model_name]._fields
+                    ]
+                )
