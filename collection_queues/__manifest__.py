@@ -20,6 +20,7 @@
         "views/collection_queue_views.xml",
         "views/collection_activity_views.xml",
         "views/res_partner_views.xml",
+        "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/collection_menus.xml",
     ],
