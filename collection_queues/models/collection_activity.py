@@ -115,20 +115,21 @@ class CollectionActivity(models.Model):
         return self.browse(self.env["collection.sequencer"]._bulk_insert(self, rows))
 
     def write(self, vals):
-        if not self.env.su:
-            if set(vals) - {"active"}:
-                raise UserError(
-                    self.env._(
-                        "The collection history cannot be rewritten; log a new line instead."
-                    )
+        # Append-only for everyone, the superuser included: the application never
+        # rewrites a line either.
+        if set(vals) - {"active"}:
+            raise UserError(
+                self.env._(
+                    "The collection history cannot be rewritten; log a new line instead."
                 )
-            if self.filtered(lambda line: not line.is_manual):
-                raise UserError(
-                    self.env._(
-                        "Lines written by the application cannot be archived; only "
-                        "the events and notes users logged can."
-                    )
+            )
+        if self.filtered(lambda line: not line.is_manual):
+            raise UserError(
+                self.env._(
+                    "Lines written by the application cannot be archived; only "
+                    "the events and notes users logged can."
                 )
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -35,15 +35,21 @@ class CollectionActivityType(models.Model):
             )
         return activity_type
 
+    def _loading_data(self):
+        """Only the module's own data files create and update system types."""
+        return bool(self.env.context.get("install_mode"))
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(vals.get("is_system") for vals in vals_list):
+        if not self._loading_data() and any(
+            vals.get("is_system") for vals in vals_list
+        ):
             raise UserError(self.env._("System activity types cannot be created."))
         return super().create(vals_list)
 
     def write(self, vals):
         if (
-            not self.env.su
+            not self._loading_data()
             and PROTECTED_FIELDS.intersection(vals)
             and any(activity_type.is_system for activity_type in self)
         ):

@@ -260,8 +260,11 @@ class CollectionProfile(models.Model):
             partners = partners.exists().commercial_partner_id
         Sequencer = self.env["collection.sequencer"]
         date = Sequencer._date_arg(date) if date else fields.Date.context_today(self)
+        companies = self.env.companies
+        if self.env.su and "allowed_company_ids" not in self.env.context:
+            companies = self.env["res.company"].search([])  # may act on every one
         return Sequencer._refresh(
-            self.env.companies, partners=partners, date=date, dry_run=bool(dry_run)
+            companies, partners=partners, date=date, dry_run=bool(dry_run)
         )
 
     @api.model

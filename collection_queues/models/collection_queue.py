@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from markupsafe import escape
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -8,6 +8,13 @@ from odoo.exceptions import UserError
 # Fields a collector may edit directly on an entry; everything else changes only
 # through the collection actions, which keep the history.
 USER_EDITABLE_FIELDS = {"collector_id", "next_followup_date"}
+
+
+def plain_html(text):
+    """Plain text as HTML, escaping only what HTML requires, so that a reason
+    reads the same in the history as on the entry ("... > 500.00")."""
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;"))
+
 
 # The figures a refresh keeps up to date on every open entry.
 AMOUNT_FIELDS = ("amount_past_due", "amount_due", "credit_amount", "days_past_due")
@@ -157,7 +164,7 @@ class CollectionQueue(models.Model):
                     "row": row,
                     "queue_id": entry_id,
                     "old_status_id": False,
-                    "note": escape(row["reason"]),
+                    "note": plain_html(row["reason"]),
                 }
                 for row, entry_id in zip(rows, entries.ids, strict=True)
             ],
@@ -210,7 +217,7 @@ class CollectionQueue(models.Model):
                     "row": row,
                     "queue_id": entry_id,
                     "from_profile_id": move["entry"].profile_id.id,
-                    "note": escape(row["reason"]),
+                    "note": plain_html(row["reason"]),
                 }
                 for row, entry_id, move in zip(rows, entries.ids, moves, strict=True)
             ],
@@ -241,7 +248,7 @@ class CollectionQueue(models.Model):
                     "queue_id": removal["entry"].id,
                     "status_id": False,
                     "old_status_id": removal["entry"].status_id.id,
-                    "note": escape(removal["reason"]),
+                    "note": plain_html(removal["reason"]),
                 }
                 for removal in removals
             ],

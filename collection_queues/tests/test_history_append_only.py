@@ -38,6 +38,11 @@ class TestHistory(CollectionCase):
                     line_as_user.active = False
                 with self.assertRaises(AccessError):
                     line_as_user.unlink()
+        # Not even the superuser, through code.
+        with self.assertRaises(UserError):
+            line.sudo().note = "Rewritten"
+        with self.assertRaises(UserError):
+            line.sudo().unlink()
         self.assertTrue(line.active)
 
     def test_users_archive_the_lines_they_logged(self):
@@ -99,6 +104,10 @@ class TestActivityTypes(CollectionCase):
                 added.write(vals)
         with self.assertRaises(UserError):
             added.unlink()
+        with self.assertRaises(UserError):
+            added.sudo().write({"name": "Renamed by code"})
+        with self.assertRaises(UserError):
+            added.sudo().unlink()
         with self.assertRaises(UserError):
             Type.create({"name": "Fake", "code": "fake", "is_system": True})
         self.assertEqual(added.name, "Added to Queue")
