@@ -51,20 +51,18 @@ class CollectionRefreshRequest(models.Model):
     def _enqueue_all(self):
         """Queue every customer who has open receivables or is in a queue."""
         self.env.flush_all()
+        open_items = self.env["collection.sequencer"]._open_items_sql(
+            fields.Date.context_today(self), self.env["res.company"].sudo().search([])
+        )
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO collection_refresh_request (partner_id)
-                SELECT partner.commercial_partner_id
-                  FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN res_partner partner ON partner.id = line.partner_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND line.parent_state = 'posted'
-                   AND line.reconciled IS NOT TRUE
+                SELECT item.partner_id FROM (%s) item
                  UNION
                 SELECT partner_id FROM collection_queue WHERE state = 'open'
-                """
+                """,
+                open_items,
             )
         )
 
