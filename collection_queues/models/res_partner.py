@@ -119,8 +119,16 @@ class ResPartner(models.Model):
         profile = self._collection_profile_arg(profile)
         self._collection_check_profile(profile)
         customers = self.commercial_partner_id
-        already = self.env["collection.queue"]._current_entries(
-            customers, profile.company_id
+        already = (
+            self.env["collection.queue"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", customers.ids),
+                    ("company_id", "=", profile.company_id.id),
+                    ("state", "=", "open"),
+                ]
+            )
         )
         if already:
             raise UserError(
@@ -128,7 +136,7 @@ class ResPartner(models.Model):
                     "Already in a collection queue: %(names)s. Move them instead.",
                     names=", ".join(
                         f"{entry.partner_id.display_name} ({entry.profile_id.name})"
-                        for entry in already.values()
+                        for entry in already
                     ),
                 )
             )
