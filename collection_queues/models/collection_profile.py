@@ -154,14 +154,18 @@ class CollectionProfile(models.Model):
                         profile=profile.name,
                     )
                 )
-            taken_by = self.with_context(active_test=False).search(
-                [
-                    ("id", "!=", profile.id),
-                    ("company_id", "=", profile.company_id.id),
-                    ("auto_sequence", "=", True),
-                    ("sequence_number", "=", profile.sequence_number),
-                ],
-                limit=1,
+            taken_by = (
+                self.sudo()
+                .with_context(active_test=False)
+                .search(
+                    [
+                        ("id", "!=", profile.id),
+                        ("company_id", "=", profile.company_id.id),
+                        ("auto_sequence", "=", True),
+                        ("sequence_number", "=", profile.sequence_number),
+                    ],
+                    limit=1,
+                )
             )
             if taken_by:
                 raise ValidationError(
@@ -195,7 +199,7 @@ class CollectionProfile(models.Model):
                 )
 
     def write(self, vals):
-        if "company_id" in vals and self.env["collection.queue"].search_count(
+        if "company_id" in vals and self.env["collection.queue"].sudo().search_count(
             [
                 ("profile_id", "in", self.ids),
                 ("company_id", "!=", vals["company_id"]),
