@@ -113,8 +113,9 @@ class CollectionSequencer(models.AbstractModel):
 
     @api.model
     def _scopes(self, companies, lock=True):
-        """The companies that have sequenced queues (or customers in them), each
-        with its rules; with ``lock``, those another refresh holds are skipped."""
+        """The companies that have sequenced queues (or customers the rules placed),
+        each with its rules; with ``lock``, those another refresh holds are
+        skipped."""
         companies = companies.sudo()
         profile_companies = (
             self.env["collection.profile"]
@@ -131,7 +132,9 @@ class CollectionSequencer(models.AbstractModel):
                 [
                     ("company_id", "in", companies.ids),
                     ("state", "=", "open"),
+                    "|",
                     ("profile_id.auto_sequence", "=", True),
+                    ("is_manual", "=", False),
                 ],
                 ["company_id"],
             )
@@ -167,9 +170,11 @@ class CollectionSequencer(models.AbstractModel):
         """The company, the companies whose items count (itself and its branches,
         each given a bit), its active sequenced profiles and their rules."""
         company = company.sudo()
+        # Archived branches included: their open items are still owed.
         tree = (
             self.env["res.company"]
             .sudo()
+            .with_context(active_test=False)
             .search([("id", "child_of", company.id)], order="id")
         )
         bit_of = {branch.id: 1 << position for position, branch in enumerate(tree)}

@@ -234,3 +234,11 @@ class TestRefreshTransitions(CollectionCase):
         self.refresh(on=days_ago(-50))  # 100 days: 91+ has "Do not dispatch"
         self.assertEqual(self.entry(self.customer).profile_id, self.p_91)
         self.assertEqual(self.customer.collection_status_id, self.status_late)
+
+    def test_system_placement_stays_ruled_when_profile_stops_being_sequenced(self):
+        self.make_invoice(self.customer, 300, due=days_ago(10))
+        self.refresh()
+        self.p_1_30.auto_sequence = False
+        # Placed by the System, not pinned by a user: the rules still apply.
+        self.assertCounts(self.refresh(), removed=1)
+        self.assertFalse(self.entry(self.customer))
