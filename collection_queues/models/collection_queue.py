@@ -86,7 +86,9 @@ class CollectionQueue(models.Model):
         string="Credits", readonly=True, help="Unapplied payments and credit notes."
     )
     days_past_due = fields.Integer(
-        readonly=True, help="Days past due of the oldest open item."
+        readonly=True,
+        aggregator="max",
+        help="Days past due of the oldest open item.",
     )
     last_activity_date = fields.Date(
         readonly=True, help="The last time a user logged something for the customer."
