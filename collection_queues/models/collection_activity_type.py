@@ -36,8 +36,10 @@ class CollectionActivityType(models.Model):
         return activity_type
 
     def _loading_data(self):
-        """Only the module's own data files create and update system types."""
-        return bool(self.env.context.get("install_mode"))
+        """Only the module's own data files create and update system types: they
+        load as the superuser. A caller's context alone grants nothing (imports
+        and RPC clients can set ``install_mode`` too)."""
+        return self.env.su and bool(self.env.context.get("install_mode"))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -48,6 +50,10 @@ class CollectionActivityType(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if not self._loading_data() and "is_system" in vals:
+            raise UserError(
+                self.env._("Whether an activity type is a system one cannot change.")
+            )
         if (
             not self._loading_data()
             and PROTECTED_FIELDS.intersection(vals)

@@ -8,3 +8,8 @@ from . import test_reliability
 from . import test_scheduler
 from . import test_banner
 from . import test_demo
+from . import test_transitions
+from . import test_manual_actions
+from . import test_profiles
+from . import test_history
+from . import test_concurrency

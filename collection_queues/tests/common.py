@@ -2,6 +2,8 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 from odoo import Command, fields
+from odoo.tests import new_test_user
+from odoo.tools import SQL
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -83,6 +85,18 @@ class CollectionCase(AccountTestInvoicingCommon):
     def make_customer(cls, name, is_company=True, **values):
         return cls.env["res.partner"].create(
             {"name": name, "is_company": is_company, **values}
+        )
+
+    @classmethod
+    def make_user(cls, login, groups, **values):
+        """A user of the test company with ``groups`` (comma-separated xml ids)."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=groups,
+            company_id=cls.env.company.id,
+            company_ids=[Command.set(cls.env.company.ids)],
+            **values,
         )
 
     @classmethod
@@ -201,6 +215,22 @@ class CollectionCase(AccountTestInvoicingCommon):
         with self.assertRaises(exception) as caught:
             yield caught
         self.assertRegex(str(caught.exception), pattern)
+
+    def row_versions(self, model_name, domain=()):
+        """{id: (physical row version, write_date)} of the records matching
+        ``domain`` (archived ones included): any UPDATE of a row, even one writing
+        the same values, gives it a new physical version."""
+        self.env.flush_all()
+        Model = self.env[model_name].sudo().with_context(active_test=False)
+        ids = Model.search(list(domain)).ids
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, ctid::text, write_date FROM %s WHERE id = ANY(%s)",
+                SQL.identifier(Model._table),
+                ids,
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
     def assertCounts(self, result, added=0, moved=0, removed=0, unchanged=0):
         self.assertEqual(
