@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_sanitize
 
 
@@ -130,6 +130,18 @@ class CollectionActivity(models.Model):
                     "the events and notes users logged can."
                 )
             )
+        if not self.env.su and not self.env.user.has_group(
+            "collection_queues.group_collection_manager"
+        ):
+            others = self.filtered(lambda line: line.user_id != self.env.user)
+            if others:
+                raise AccessError(
+                    self.env._(
+                        "You can archive only the lines you logged; %(users)s logged "
+                        "the others. A collections manager can archive any.",
+                        users=", ".join(sorted(set(others.user_id.mapped("name")))),
+                    )
+                )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -25,18 +25,28 @@ class CollectionBannerMixin(models.AbstractModel):
         compute="_compute_collection_banner",
         groups="collection_queues.group_collection_user",
     )
+    # The banner: every internal user, nobody else (portal and public users
+    # learn nothing of collections, not even about themselves).
     collection_queue_name = fields.Char(
-        string="In Queue", compute="_compute_collection_banner"
+        string="In Queue",
+        compute="_compute_collection_banner",
+        groups="base.group_user",
     )
     collection_status_id = fields.Many2one(
         "collection.status",
         string="Collection Status",
         compute="_compute_collection_banner",
+        groups="base.group_user",
     )
     collection_collector_id = fields.Many2one(
-        "res.users", string="Collector", compute="_compute_collection_banner"
+        "res.users",
+        string="Collector",
+        compute="_compute_collection_banner",
+        groups="base.group_user",
     )
-    in_collections = fields.Boolean(compute="_compute_collection_banner")
+    in_collections = fields.Boolean(
+        compute="_compute_collection_banner", groups="base.group_user"
+    )
 
     def _collection_customer(self):
         """(commercial partner, company) whose situation the record shows; an

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from . import collection_arguments as arguments
+
 
 class CollectionProfile(models.Model):
     _name = "collection.profile"
@@ -244,13 +246,20 @@ class CollectionProfile(models.Model):
     def refresh_queues(self, partners=None, date=None, dry_run=False):
         """Re-sequence customers in the companies the user may act on.
 
-        :param partners: commercial partners (records or ids); None for all.
-        :param date: the date the days past due are counted from (default today).
+        :param partners: commercial partners (records, an id or a list of ids);
+            None for all.
+        :param date: the date the days past due are counted from (a date or
+            ``YYYY-MM-DD``; default today); more than a year away from today
+            only for a dry run.
         :param dry_run: plan only, change nothing; the result then also lists the
-            planned changes per partner under ``changes``.
+            planned changes under ``changes``.
         :return: dict with the counts ``added``, ``moved``, ``removed``,
-            ``unchanged`` (and ``skipped_companies`` being refreshed by someone
-            else at the same time).
+            ``unchanged``; ``skipped_companies``, the names of the companies
+            being refreshed by someone else at the same time; ``deferred``, the
+            ids of the customers changed meanwhile by another user, left for the
+            refresh job; with ``dry_run``, ``changes``: a list of dicts with
+            ``partner_id``, ``company_id``, ``action``, ``from_profile_id``,
+            ``profile_id`` and ``reason``.
         """
         if not self.env.su and not self.env.user.has_group(
             "collection_queues.group_collection_manager"
@@ -258,21 +267,34 @@ class CollectionProfile(models.Model):
             raise AccessError(
                 self.env._("Only collections managers can refresh the queues.")
             )
+        dry_run = arguments.flag_arg(self.env, dry_run, self.env._("Dry run"))
         if partners is not None:
-            if not isinstance(partners, models.BaseModel):
-                partners = self.env["res.partner"].browse(partners)
-            partners = partners.exists().commercial_partner_id
-        Sequencer = self.env["collection.sequencer"]
-        date = Sequencer._date_arg(date) if date else fields.Date.context_today(self)
+            partners = arguments.records_arg(
+                self.env, "res.partner", partners, self.env._("customers")
+            ).commercial_partner_id
+        today = fields.Date.context_today(self)
+        if date is None or date is False:
+            date = today
+        else:
+            date = arguments.date_arg(self.env, date, self.env._("Refresh date"))
+            if not dry_run and abs((date - today).days) > 366:
+                raise UserError(
+                    self.env._(
+                        "A refresh as of %(date)s, more than a year from today, would "
+                        "place and remove customers by days past due nobody has "
+                        "today. Preview it with a dry run instead.",
+                        date=date,
+                    )
+                )
         companies = self.env.companies
         if self.env.su and "allowed_company_ids" not in self.env.context:
             companies = self.env["res.company"].search([])  # may act on every one
-        return Sequencer._refresh(
-            companies, partners=partners, date=date, dry_run=bool(dry_run)
+        return self.env["collection.sequencer"]._refresh(
+            companies, partners=partners, date=date, dry_run=dry_run
         )
 
-    @api.model
     def action_refresh_queues(self):
+        # A list button: called on the selected profiles, refreshes every queue.
         return self._refresh_notification(self.refresh_queues())
 
     @api.model
@@ -312,8 +334,18 @@ class CollectionProfile(models.Model):
         return action
 
     @api.model
+    def _check_scheduler(self):
+        """The scheduled jobs act on every company: only the scheduler and
+        administrators run them."""
+        if not self.env.su and not self.env.user._is_system():
+            raise AccessError(
+                self.env._("Only administrators run the collection jobs by hand.")
+            )
+
+    @api.model
     def _cron_refresh_queues(self):
         """Daily: queue every customer for a refresh, then let the refresh job run."""
+        self._check_scheduler()
         requests = self.env["collection.refresh.request"]
         requests._enqueue_all()
         requests._trigger_refresh()
@@ -321,4 +353,5 @@ class CollectionProfile(models.Model):
     @api.model
     def _cron_refresh_changed(self):
         """Refresh the customers waiting for it, one batch per transaction."""
+        self._check_scheduler()
         self.env["collection.refresh.request"]._process_batch()

@@ -1,9 +1,13 @@
 from collections import defaultdict
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from . import collection_arguments as arguments
 
 # Fields a collector may edit directly on an entry; everything else changes only
 # through the collection actions, which keep the history.
@@ -126,7 +130,34 @@ class CollectionQueue(models.Model):
                     "queue, move, remove, change status, log an event)."
                 )
             )
+        if not self.env.su:
+            vals = self._check_user_values(vals)
         return super().write(vals)
+
+    def _check_user_values(self, vals):
+        """What a user may set directly, refused clearly when it makes no sense."""
+        vals = dict(vals)
+        if "collector_id" in vals:
+            collector = arguments.record_arg(
+                self.env, "res.users", vals["collector_id"], self.env._("user")
+            )
+            if collector and not (
+                collector.sudo().has_group("collection_queues.group_collection_user")
+                and self.company_id <= collector.sudo().company_ids
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(user)s cannot be the collector: not a collections user of "
+                        "the companies of these entries.",
+                        user=collector.sudo().name,
+                    )
+                )
+            vals["collector_id"] = collector.id
+        if vals.get("next_followup_date"):
+            vals["next_followup_date"] = self.env[
+                "res.partner"
+            ]._collection_followup_arg(vals["next_followup_date"])
+        return vals
 
     # ------------------------------------------------------------------
     # The changes of a customer's stay in collections, shared by the refresh (in
@@ -284,7 +315,13 @@ class CollectionQueue(models.Model):
 
     @api.model
     def _open(self, rows, user, now):
-        """Insert open entries (one statement per few thousand)."""
+        """Insert open entries (one statement per few thousand).
+
+        A customer placed meanwhile by a concurrent transaction is a
+        serialization failure, which Odoo retries for a user's request (the
+        retry then sees the customer's new entry) and which the refresh leaves
+        for its next run.
+        """
         for row in rows:
             row.update(
                 state="open",
@@ -292,9 +329,67 @@ class CollectionQueue(models.Model):
                 is_manual=bool(user),
                 user_id=user.id if user else False,
             )
-        entries = self.browse(self.env["collection.sequencer"]._bulk_insert(self, rows))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                ids = self.env["collection.sequencer"]._bulk_insert(self, rows)
+        except psycopg2.errors.ExclusionViolation:
+            if self._open_entries_visible(rows):
+                raise  # this transaction's own doing: the constraint's message
+            self._raise_concurrent_update(
+                "a customer was placed in a collection queue by a concurrent "
+                "transaction"
+            )
         self._invalidate_partner_views()
-        return entries
+        return self.browse(ids)
+
+    @api.model
+    def _open_entries_visible(self, rows):
+        """Whether this transaction sees an open entry of the rows' customers."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT 1 FROM collection_queue entry
+                  JOIN (VALUES %s) AS placed(partner_id, company_id)
+                    ON placed.partner_id = entry.partner_id
+                   AND placed.company_id = entry.company_id
+                 WHERE entry.state = 'open'
+                 LIMIT 1
+                """,
+                SQL(", ").join(
+                    SQL("(%s, %s)", row["partner_id"], row["company_id"])
+                    for row in rows
+                ),
+            )
+        )
+        return bool(self.env.cr.fetchone())
+
+    @api.model
+    def _raise_concurrent_update(self, reason):
+        """Raise PostgreSQL's own serialization failure: a conflict with a
+        concurrent transaction, which Odoo retries like any other."""
+        self.env.cr.execute(
+            SQL(
+                "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', "
+                "MESSAGE = %s; END $$",
+                f"could not serialize access: {reason}",
+            ),
+            log_exceptions=False,
+        )
+
+    def _lock_for_update(self):
+        """Lock these entries until the end of the transaction. Two users (or a
+        user and the refresh) working on one customer then take turns: the
+        second waits, and if the first changed the entry, gets a serialization
+        failure that Odoo retries with the entry's new state."""
+        if self:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM collection_queue WHERE id = ANY(%s) "
+                    "ORDER BY id FOR NO KEY UPDATE",
+                    self.ids,
+                ),
+                log_exceptions=False,
+            )
 
     def _close(self, close_reason, date_end):
         self.sudo().write(

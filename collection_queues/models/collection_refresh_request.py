@@ -28,10 +28,11 @@ class CollectionRefreshRequest(models.Model):
     )
 
     @api.model
-    def _enqueue(self, partners):
-        """Ask for a refresh of these customers within minutes."""
+    def _enqueue(self, partners, force=False):
+        """Ask for a refresh of these customers within minutes (when the setting
+        is on, or ``force``)."""
         partners = partners.commercial_partner_id
-        if not partners or not self._refresh_on_change():
+        if not partners or not (force or self._refresh_on_change()):
             return
         self.env.cr.execute(
             SQL(

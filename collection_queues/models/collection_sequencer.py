@@ -2,10 +2,10 @@ import ast
 import logging
 from collections import namedtuple
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import get_lang
 
@@ -23,6 +23,15 @@ REFRESH_LOCK_NAMESPACE = 0x6371  # "cq"
 # Customers decided and applied per chunk: bounds the memory of a refresh.
 CHUNK = 2000
 
+# What a concurrent transaction working on the same customers causes: the
+# refresh leaves those customers for its next run.
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.ExclusionViolation,
+)
+
 
 class CollectionSequencer(models.AbstractModel):
     """The sequencing refresh, in three steps kept apart: fetch the facts (one
@@ -39,43 +48,69 @@ class CollectionSequencer(models.AbstractModel):
     @api.model
     def _refresh(self, companies, partners=None, date=None, dry_run=False):
         """Re-sequence ``partners`` (commercial partners; None: all) in
-        ``companies`` as of ``date``. See ``collection.profile.refresh_queues``."""
+        ``companies`` as of ``date``. See ``collection.profile.refresh_queues``.
+
+        A customer whose change conflicts with a concurrent transaction (a user
+        working on it meanwhile) is left out, named in ``deferred`` and queued
+        for the refresh job: it costs that customer a retry, never the others
+        their refresh.
+        """
         date = date or fields.Date.context_today(self)
         result = {"added": 0, "moved": 0, "removed": 0, "unchanged": 0}
         if dry_run:
-            result["changes"] = {}
+            result["changes"] = []
         scopes, skipped = self._scopes(companies, lock=not dry_run)
         result["skipped_companies"] = [company.display_name for company in skipped]
-        if partners is not None and not partners:
-            return result
-        for scope in scopes:
+        deferred = set()
+        for scope in scopes if partners is None or partners else ():
             for rows in self._fetch_facts(scope, partners, date):
                 decisions = self._decide(scope, rows)
+                if dry_run:
+                    result["changes"].extend(self._describe(scope, decisions, date))
+                else:
+                    conflicts = self._apply_isolated(scope, decisions, date)
+                    if conflicts:
+                        deferred.update(row.partner_id for _d, row in conflicts)
+                        decisions = [
+                            pair
+                            for pair in decisions
+                            if pair[1].partner_id not in deferred
+                        ]
                 for decision, _row in decisions:
                     action = decision.action
                     result[
                         planner.UNCHANGED if action == planner.PINNED else action
                     ] += 1
-                if dry_run:
-                    for change in self._describe(scope, decisions, date):
-                        result["changes"].setdefault(change["partner_id"], []).append(
-                            change
-                        )
-                else:
-                    self._apply(scope, decisions, date)
+        result["deferred"] = sorted(deferred)
+        if deferred:
+            _logger.info(
+                "Collection refresh: %s customers changed meanwhile by others, "
+                "left for the next run",
+                len(deferred),
+            )
+            self.env["collection.refresh.request"]._enqueue(
+                self.env["res.partner"].browse(sorted(deferred)), force=True
+            )
         return result
 
     @api.model
-    def _date_arg(self, value):
-        """A date given by a caller (a date or an ISO string, as RPC sends it)."""
+    def _apply_isolated(self, scope, decisions, date):
+        """Apply the decisions; those that conflict with a concurrent transaction
+        are rolled back alone (halving the set until they are found) and
+        returned, the others applied."""
+        if not decisions:
+            return []
         try:
-            return fields.Date.to_date(value)
-        except (TypeError, ValueError):
-            raise UserError(
-                self.env._(
-                    "%(value)s is not a date (expected YYYY-MM-DD).", value=value
-                )
-            ) from None
+            with self.env.cr.savepoint():
+                self._apply(scope, decisions, date)
+        except CONCURRENCY_ERRORS:
+            if len(decisions) == 1:
+                return decisions
+            half = len(decisions) // 2
+            return self._apply_isolated(
+                scope, decisions[:half], date
+            ) + self._apply_isolated(scope, decisions[half:], date)
+        return []
 
     @api.model
     def _close_profiles(self, profiles):
@@ -337,7 +372,7 @@ class CollectionSequencer(models.AbstractModel):
             keep = SQL("TRUE")
         else:
             keep = SQL(
-                "entry.id IS NOT NULL OR %s",
+                "entry.id IS NOT NULL OR (fact.amount_due > 0 AND (%s))",
                 SQL(" OR ").join(might_meet or [SQL("FALSE")]),
             )
         query = SQL(
@@ -544,6 +579,7 @@ class CollectionSequencer(models.AbstractModel):
                 frozenset(row.category_ids or ()),
                 row.credit_amount or 0.0,
                 windows,
+                row.amount_due or 0.0,
                 current,
             )
             decision = planner.decide(
@@ -624,6 +660,13 @@ class CollectionSequencer(models.AbstractModel):
                 )
             elif not self._same_amounts(scope, amounts, row):
                 updates[row.entry_id] = tuple(amounts[name] for name in AMOUNT_FIELDS)
+        # An entry a user changed meanwhile fails here, before anything is
+        # written; one a user is changing waits for them.
+        Queue.browse(
+            [move["entry"].id for move in moves]
+            + [removal["entry"].id for removal in removals]
+            + list(updates)
+        )._lock_for_update()
         if placements:
             Queue._place(placements)
         if moves:
@@ -665,9 +708,9 @@ class CollectionSequencer(models.AbstractModel):
                 return None  # the ORM's False is SQL's NULL
             return str(value) if isinstance(value, Markup) else value
 
-        ids = []
+        ids, cr = [], self.env.cr
         for chunk in split_every(CHUNK, rows, list):
-            self.env.cr.execute(
+            cr.execute(
                 SQL(
                     "INSERT INTO %s (%s) VALUES %s RETURNING id",
                     SQL.identifier(model._table),
@@ -695,9 +738,12 @@ class CollectionSequencer(models.AbstractModel):
                         )
                         for row in chunk
                     ),
-                )
+                ),
+                # A conflict with a concurrent transaction is the caller's to
+                # handle (and Odoo's to retry), not an error to log.
+                log_exceptions=False,
             )
-            ids.extend(row[0] for row in self.env.cr.fetchall())
+            ids.extend(row[0] for row in cr.fetchall())
         return ids
 
     @api.model
@@ -735,7 +781,8 @@ class CollectionSequencer(models.AbstractModel):
                         )
                         for record_id, values in chunk
                     ),
-                )
+                ),
+                log_exceptions=False,
             )
 
     # ------------------------------------------------------------------
@@ -791,6 +838,12 @@ class CollectionSequencer(models.AbstractModel):
         if not row.days_past_due or row.days_past_due <= 0:
             return self.env._(
                 "No longer meets the rules of any queue: nothing past due"
+            )
+        if round(row.amount_due or 0.0, scope["digits"]) <= 0:
+            return self.env._(
+                "No longer meets the rules of any queue: owes nothing (balance "
+                "%(amount)s, credits included)",
+                amount=scope["format_amount"](row.amount_due or 0.0),
             )
         return self.env._(
             "No longer meets the rules of any queue (oldest item %(days)s days past "

@@ -1,6 +1,16 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL
+
+from . import collection_arguments as arguments
+
+# Searched on every entry, as every internal user reads them (the banner).
+BANNER_SEARCH_FIELDS = {
+    "in_collections",
+    "collection_status_id",
+    "collection_collector_id",
+}
 
 
 class ResPartner(models.Model):
@@ -8,8 +18,11 @@ class ResPartner(models.Model):
     _inherit = ["res.partner", "collection.banner.mixin"]
 
     # The banner fields (collection.banner.mixin) are the customer's, in the
-    # current company; these two are searchable too.
+    # current company; searchable too.
     collection_queue_id = fields.Many2one(search="_search_collection_queue_id")
+    collection_profile_id = fields.Many2one(search="_search_collection_profile_id")
+    collection_status_id = fields.Many2one(search="_search_collection_status_id")
+    collection_collector_id = fields.Many2one(search="_search_collection_collector_id")
     in_collections = fields.Boolean(search="_search_in_collections")
     collection_activity_ids = fields.One2many(
         "collection.activity",
@@ -24,36 +37,66 @@ class ResPartner(models.Model):
     def _search_in_collections(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on In Collections."))
-        in_queue = (operator == "=" and value) or (operator == "!=" and not value)
-        query = (
-            self.env["collection.queue"]
-            .sudo()
-            ._search(
-                [
-                    ("state", "=", "open"),
-                    ("company_id", "in", self.env.company.sudo().parent_ids.ids),
-                ]
-            )
+        in_queue = (operator == "=") == value
+        return self._search_collection_entries(
+            "in_collections", [], negative=not in_queue
         )
-        subquery = query.subselect(SQL.identifier("collection_queue", "partner_id"))
-        return [("commercial_partner_id", "in" if in_queue else "not in", subquery)]
 
     def _search_collection_queue_id(self, operator, value):
-        entries = (
-            self.env["collection.queue"]
-            .sudo()
-            ._search(
-                [
-                    ("state", "=", "open"),
-                    ("company_id", "in", self.env.company.sudo().parent_ids.ids),
-                    ("id", operator, value),
-                ]
+        return self._search_collection_field(
+            "collection_queue_id", "id", operator, value
+        )
+
+    def _search_collection_profile_id(self, operator, value):
+        return self._search_collection_field(
+            "collection_profile_id", "profile_id", operator, value
+        )
+
+    def _search_collection_status_id(self, operator, value):
+        return self._search_collection_field(
+            "collection_status_id", "status_id", operator, value
+        )
+
+    def _search_collection_collector_id(self, operator, value):
+        return self._search_collection_field(
+            "collection_collector_id", "collector_id", operator, value
+        )
+
+    def _search_collection_field(self, field_name, entry_field, operator, value):
+        """Customers by a field of their open entry; a negative condition ("is
+        not", "not in"...) also matches the customers in no queue."""
+        if operator in ("=", "!=") and value is False:
+            return self._search_collection_entries(
+                field_name, [(entry_field, "!=", False)], negative=operator == "="
             )
+        negative = operator in expression.NEGATIVE_TERM_OPERATORS
+        if negative:
+            operator = expression.TERM_OPERATORS_NEGATION[operator]
+        return self._search_collection_entries(
+            field_name, [(entry_field, operator, value)], negative=negative
+        )
+
+    def _search_collection_entries(self, field_name, entry_domain, negative=False):
+        """``commercial_partner_id`` (not) in the customers of the open entries
+        matching ``entry_domain`` in the current company. The banner's fields
+        search every entry, as they show every customer's; the others only the
+        entries the user may read: a search must not tell what a read would not.
+        """
+        self.check_field_access_rights("read", [field_name])
+        Queue = self.env["collection.queue"]
+        if field_name in BANNER_SEARCH_FIELDS:
+            Queue = Queue.sudo()
+        entries = Queue._search(
+            [
+                ("state", "=", "open"),
+                ("company_id", "in", self.env.company.sudo().parent_ids.ids),
+                *entry_domain,
+            ]
         )
         return [
             (
                 "commercial_partner_id",
-                "in",
+                "not in" if negative else "in",
                 entries.subselect(SQL.identifier("collection_queue", "partner_id")),
             )
         ]
@@ -71,11 +114,14 @@ class ResPartner(models.Model):
             raise AccessError(
                 self.env._("Only collections users can work the collection queues.")
             )
+        if not self:
+            raise UserError(self.env._("Select at least one customer."))
         self.check_access("read")
 
     def _collection_entries(self):
-        """The open entries of these customers in the current company; every
-        customer must be in a queue the user may work."""
+        """The open entries of these customers in the current company, locked
+        for this transaction; every customer must be in a queue the user may
+        work."""
         self._collection_check_user()
         customers = self.commercial_partner_id
         entries = self.env["collection.queue"]._current_entries(customers)
@@ -90,11 +136,11 @@ class ResPartner(models.Model):
         found = self.env["collection.queue"].union(*entries.values())
         if not self.env.su:
             found.sudo(False).check_access("read")
+        found._lock_for_update()
         return found
 
     def _collection_check_profile(self, profile):
         """The profile is one the user may work with, in an allowed company."""
-        profile.ensure_one()
         if not self.env.su:
             profile.check_access("read")
         if not profile.active:
@@ -114,7 +160,11 @@ class ResPartner(models.Model):
     def collection_put_in_queue(self, profile):
         """Put customers who are in no queue into ``profile`` (any profile; in a
         queue that is not sequenced they stay until a user moves or removes
-        them). The profile's initial status applies."""
+        them). The profile's initial status applies.
+
+        :param profile: a ``collection.profile`` record or id
+        :return: the ids of the new queue entries
+        """
         self._collection_check_user()
         profile = self._collection_profile_arg(profile)
         self._collection_check_profile(profile)
@@ -144,7 +194,7 @@ class ResPartner(models.Model):
             profile.company_id, customers
         )
         reason = self.env._("Put in queue by %(user)s", user=self.env.user.name)
-        return self.env["collection.queue"]._place(
+        entries = self.env["collection.queue"]._place(
             [
                 {
                     "partner_id": customer.id,
@@ -156,12 +206,18 @@ class ResPartner(models.Model):
             ],
             user=self.env.user,
         )
+        return entries.ids
 
     def collection_move_to_queue(self, profile):
         """Move customers to a queue that is not sequenced; their status is kept.
-        Moves between sequenced queues are the rules' job only."""
-        entries = self._collection_entries()
+        Moves between sequenced queues are the rules' job only.
+
+        :param profile: a ``collection.profile`` record or id
+        :return: the ids of the new queue entries
+        """
+        self._collection_check_user()
         profile = self._collection_profile_arg(profile)
+        entries = self._collection_entries()
         self._collection_check_profile(profile)
         if profile.auto_sequence:
             raise UserError(
@@ -185,17 +241,21 @@ class ResPartner(models.Model):
                 )
             )
         reason = self.env._("Moved by %(user)s", user=self.env.user.name)
-        return self.env["collection.queue"]._move(
+        new_entries = self.env["collection.queue"]._move(
             [
                 {"entry": entry, "profile": profile, "reason": reason}
                 for entry in entries
             ],
             user=self.env.user,
         )
+        return new_entries.ids
 
     def collection_remove_from_queue(self):
         """Take customers out of queues that are not sequenced; their status is
-        cleared. The next refresh puts back those who meet a sequenced queue."""
+        cleared. The next refresh puts back those who meet a sequenced queue.
+
+        :return: True
+        """
         entries = self._collection_entries()
         sequenced = entries.filtered("profile_id.auto_sequence")
         if sequenced:
@@ -214,11 +274,20 @@ class ResPartner(models.Model):
         return True
 
     def collection_change_status(self, status, note=False):
-        """Change the collection status of customers in a queue."""
-        entries = self._collection_entries()
-        status = self._collection_record_arg("collection.status", status)
+        """Change the collection status of customers in a queue.
+
+        :param status: a ``collection.status`` record or id
+        :param note: optional text (HTML) logged with the change
+        :return: True
+        """
+        self._collection_check_user()
+        status = arguments.record_arg(
+            self.env, "collection.status", status, self.env._("collection status")
+        )
+        note = arguments.text_arg(self.env, note, self.env._("The note"))
         if not status:
             raise UserError(self.env._("Choose the new collection status."))
+        entries = self._collection_entries()
         if all(entry.status_id == status for entry in entries):
             raise UserError(
                 self.env._("The status is already %(status)s.", status=status.name)
@@ -230,10 +299,20 @@ class ResPartner(models.Model):
         self, activity_type, note=False, followup_date=False, status=False
     ):
         """Log an event or a note for customers in a queue; optionally set a
-        follow-up date (also a To-Do for the collector) and a new status."""
-        entries = self._collection_entries()
-        activity_type = self._collection_record_arg(
-            "collection.activity.type", activity_type
+        follow-up date (also a To-Do for the collector) and a new status.
+
+        :param activity_type: a ``collection.activity.type`` record or id
+        :param note: optional text (HTML)
+        :param followup_date: optional date (or ``YYYY-MM-DD``), within a year
+        :param status: optional new ``collection.status`` record or id
+        :return: the ids of the history lines logged
+        """
+        self._collection_check_user()
+        activity_type = arguments.record_arg(
+            self.env,
+            "collection.activity.type",
+            activity_type,
+            self.env._("collection activity type"),
         )
         if not activity_type or not activity_type.active:
             raise UserError(self.env._("Choose an active activity type."))
@@ -244,9 +323,13 @@ class ResPartner(models.Model):
                     type=activity_type.name,
                 )
             )
-        status = self._collection_record_arg("collection.status", status)
+        note = arguments.text_arg(self.env, note, self.env._("The note"))
+        status = arguments.record_arg(
+            self.env, "collection.status", status, self.env._("collection status")
+        )
         if followup_date:
-            followup_date = self.env["collection.sequencer"]._date_arg(followup_date)
+            followup_date = self._collection_followup_arg(followup_date)
+        entries = self._collection_entries()
         today = fields.Date.context_today(self)
         activities = self.env["collection.activity"]._record(
             [
@@ -281,29 +364,32 @@ class ResPartner(models.Model):
                     note=note or "",
                     user_id=(entry.collector_id or self.env.user).id,
                 )
-        return activities
+        return activities.ids
 
     def action_collection_refresh(self):
         """Re-sequence these customers now (managers)."""
         Profile = self.env["collection.profile"]
         return Profile._refresh_notification(
-            Profile.refresh_queues(partners=self.commercial_partner_id)
+            Profile.refresh_queues(partners=self.commercial_partner_id.ids)
         )
 
     def _collection_profile_arg(self, profile):
-        profile = self._collection_record_arg("collection.profile", profile)
+        profile = arguments.record_arg(
+            self.env, "collection.profile", profile, self.env._("collection queue")
+        )
         if not profile:
             raise UserError(self.env._("Choose a collection queue."))
         return profile
 
-    def _collection_record_arg(self, model, value):
-        """Accept a record or an id (RPC callers pass ids)."""
-        if not value:
-            return self.env[model]
-        if isinstance(value, models.BaseModel):
-            record = value
-        else:
-            record = self.env[model].browse(int(value))
-        if not record.exists():
-            raise UserError(self.env._("The record you chose no longer exists."))
-        return record.ensure_one()
+    def _collection_followup_arg(self, value):
+        """A follow-up date: a real date, within a year of today."""
+        followup = arguments.date_arg(self.env, value, self.env._("Follow-up date"))
+        today = fields.Date.context_today(self)
+        if abs((followup - today).days) > 366:
+            raise UserError(
+                self.env._(
+                    "The follow-up date %(date)s is more than a year from today.",
+                    date=followup,
+                )
+            )
+        return followup

@@ -58,6 +58,9 @@ class CustomerFacts(NamedTuple):
     category_ids: frozenset
     credit_amount: float  # unapplied credits, positive
     windows: dict  # profile id -> WindowFacts; profiles with nothing in window absent
+    # The balance of all the customer's open items in the company tree, credits
+    # included: what the customer owes.
+    amount_due: float
     current: CurrentEntry | None = None
 
 
@@ -74,8 +77,15 @@ def qualifying_amount(window, credit_amount=0.0, credits_reduce=False):
     return window.amount
 
 
+def owes_nothing(facts, digits=2):
+    """Nobody is chased for a balance they do not owe, whatever the settings."""
+    return round(facts.amount_due, digits) <= 0
+
+
 def meets(rule, facts, credits_reduce=False, digits=2):
     """Whether the customer meets all the rules of the profile."""
+    if owes_nothing(facts, digits):
+        return False
     window = facts.windows.get(rule.profile_id)
     # At least one item in the window...
     if window is None or window.amount <= 0:

@@ -13,3 +13,6 @@ from . import test_manual_actions
 from . import test_profiles
 from . import test_history
 from . import test_concurrency
+from . import test_owes_nothing
+from . import test_rpc
+from . import test_concurrent_transactions

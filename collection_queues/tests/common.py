@@ -1,5 +1,5 @@
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
@@ -7,8 +7,9 @@ from odoo.tools import SQL
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-# Every scenario counts days from this refresh date, so windows are exact.
-TODAY = date(2026, 3, 31)
+# Every scenario counts days from this refresh date, so windows are exact; it is
+# the real today, as refreshes more than a year away are refused.
+TODAY = fields.Date.today()
 
 
 def days_ago(days):
@@ -231,6 +232,14 @@ class CollectionCase(AccountTestInvoicingCommon):
             )
         )
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    @staticmethod
+    def changes_by_partner(result):
+        """The planned changes of a dry run, {partner id: [change]}."""
+        by_partner = {}
+        for change in result["changes"]:
+            by_partner.setdefault(change["partner_id"], []).append(change)
+        return by_partner
 
     def assertCounts(self, result, added=0, moved=0, removed=0, unchanged=0):
         self.assertEqual(

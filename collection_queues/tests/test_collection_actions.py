@@ -26,7 +26,7 @@ class TestCollectionActions(CollectionCase):
         cls.p_legal.user_ids = cls.env.user  # only the manager works legal
 
     def test_put_in_queue(self):
-        entries = self.customer.collection_put_in_queue(self.p_legal)
+        entries = self.Queue.browse(self.customer.collection_put_in_queue(self.p_legal))
         entry = self.entry(self.customer)
         self.assertEqual(entries, entry)
         self.assertEqual(entry.profile_id, self.p_legal)
@@ -140,11 +140,13 @@ class TestCollectionActions(CollectionCase):
         entry = self.entry(self.customer)
         entry.sudo().collector_id = self.collector
         followup = days_ago(-7)
-        lines = self.customer.collection_log(
-            self.type_call,
-            "Promised to pay Friday",
-            followup_date=followup,
-            status=self.status_call,
+        lines = self.Activity.browse(
+            self.customer.collection_log(
+                self.type_call,
+                "Promised to pay Friday",
+                followup_date=followup,
+                status=self.status_call,
+            )
         )
         self.assertEqual(lines.activity_type_id, self.type_call)
         self.assertEqual(lines.followup_date, followup)
@@ -193,7 +195,7 @@ class TestCollectionActions(CollectionCase):
             self.customer.collection_log(
                 self.type_call, "Call", followup_date="next friday"
             )
-        with self.assertRefused(UserError, "no longer exists"):
+        with self.assertRefused(UserError, "does not exist"):
             self.customer.collection_change_status(999999999)
         with self.assertRefused(UserError, "not a date"):
             self.Profile.refresh_queues(date="31/02/2026")

@@ -63,7 +63,9 @@ class TestHistoryAppendOnly(CollectionCase):
     def test_nobody_deletes_a_line(self):
         lines = self.system_lines()
         self.customer.collection_put_in_queue(self.p_watch)
-        logged = self.customer.collection_log(self.type_call, "Called")
+        logged = self.Activity.browse(
+            self.customer.collection_log(self.type_call, "Called")
+        )
         lines |= logged
         for user in (self.manager, self.collector, self.env.user):
             for line in lines.with_user(user):
@@ -76,8 +78,10 @@ class TestHistoryAppendOnly(CollectionCase):
 
     def test_manager_archives_a_logged_line_but_cannot_rewrite_it(self):
         self.customer.collection_put_in_queue(self.p_watch)
-        logged = self.customer.with_user(self.collector).collection_log(
-            self.type_call, "Wrong customer", followup_date=days_ago(-3)
+        logged = self.Activity.browse(
+            self.customer.with_user(self.collector).collection_log(
+                self.type_call, "Wrong customer", followup_date=days_ago(-3)
+            )
         )
         self.assertTrue(logged.is_manual)
         as_manager = logged.with_user(self.manager)
@@ -110,7 +114,9 @@ class TestHistoryAppendOnly(CollectionCase):
     def test_logged_notes_can_be_archived_but_not_status_lines(self):
         self.customer.collection_put_in_queue(self.p_watch)
         note_type = self.env.ref("collection_queues.activity_type_note")
-        note = self.customer.collection_log(note_type, "Owner travels until May")
+        note = self.Activity.browse(
+            self.customer.collection_log(note_type, "Owner travels until May")
+        )
         note.with_user(self.manager).active = False
         self.assertFalse(note.active)
         # An event logged with a new status: the status line is the application's.
@@ -335,7 +341,7 @@ class TestActivityTypes(CollectionCase):
         profile = self.make_profile("Watch")
         customer = self.make_customer("Acme Plumbing")
         customer.collection_put_in_queue(profile)
-        line = customer.collection_log(visit, "Nobody on site")
+        line = self.Activity.browse(customer.collection_log(visit, "Nobody on site"))
         with self.assertRefused(UserError, "archive it"):
             visit.unlink()
         # Even once its only line is archived.

@@ -50,7 +50,7 @@ class TestManualActions(CollectionCase):
 
     def test_put_in_a_queue_that_is_not_sequenced(self):
         self.make_invoice(self.customer, 250, due=days_ago(70))
-        entries = self.customer.collection_put_in_queue(self.p_legal)
+        entries = self.Queue.browse(self.customer.collection_put_in_queue(self.p_legal))
         entry = self.entry(self.customer)
         self.assertEqual(entries, entry)
         self.assertEqual(entry.profile_id, self.p_legal)
@@ -120,7 +120,7 @@ class TestManualActions(CollectionCase):
     def test_move_from_a_sequenced_queue_keeps_the_status(self):
         old = self.in_sequenced_queue(self.customer)
         self.customer.collection_change_status(self.status_call)
-        new = self.customer.collection_move_to_queue(self.p_legal)
+        new = self.Queue.browse(self.customer.collection_move_to_queue(self.p_legal))
         self.assertEqual(new, self.entry(self.customer))
         self.assertEqual(new.profile_id, self.p_legal)
         # Legal's initial status is "Do not dispatch": a move does not apply it.
@@ -272,7 +272,9 @@ class TestManualActions(CollectionCase):
 
     def test_log_an_event(self):
         entry = self.in_sequenced_queue(self.customer)
-        line = self.customer.collection_log(self.type_call, "No answer")
+        line = self.Activity.browse(
+            self.customer.collection_log(self.type_call, "No answer")
+        )
         self.assertEqual(line, self.history(self.customer, self.type_call.code))
         self.assertEqual(line.user_id, self.env.user)
         self.assertEqual(line.queue_id, entry)
@@ -292,8 +294,10 @@ class TestManualActions(CollectionCase):
         entry = self.entry(self.customer)
         self.assertEqual(entry.collector_id, self.collector)
         followup = days_ago(-7)
-        line = self.customer.collection_log(
-            self.type_call, "Promised to pay Friday", followup_date=followup
+        line = self.Activity.browse(
+            self.customer.collection_log(
+                self.type_call, "Promised to pay Friday", followup_date=followup
+            )
         )
         self.assertEqual(line.followup_date, followup)
         self.assertEqual(entry.next_followup_date, followup)
@@ -324,8 +328,10 @@ class TestManualActions(CollectionCase):
 
     def test_log_with_a_status_changes_it(self):
         entry = self.in_sequenced_queue(self.customer)
-        line = self.customer.collection_log(
-            self.type_call, "Disputes the invoice", status=self.status_hold
+        line = self.Activity.browse(
+            self.customer.collection_log(
+                self.type_call, "Disputes the invoice", status=self.status_hold
+            )
         )
         self.assertEqual(line.status_id, self.status_hold)
         self.assertEqual(entry.status_id, self.status_hold)
@@ -342,7 +348,9 @@ class TestManualActions(CollectionCase):
     def test_log_a_collection_note(self):
         self.customer.collection_put_in_queue(self.p_watch)
         note_type = self.env.ref("collection_queues.activity_type_note")
-        line = self.customer.collection_log(note_type, "Owner travels until May")
+        line = self.Activity.browse(
+            self.customer.collection_log(note_type, "Owner travels until May")
+        )
         self.assertEqual(line.activity_type_id.code, "note")
         self.assertIn("Owner travels until May", line.note)
 
@@ -352,7 +360,7 @@ class TestManualActions(CollectionCase):
 
     def test_bulk_actions(self):
         customers = self.customer | self.other | self.third
-        entries = customers.collection_put_in_queue(self.p_watch)
+        entries = self.Queue.browse(customers.collection_put_in_queue(self.p_watch))
         self.assertEqual(len(entries), 3)
         self.assertEqual(entries.partner_id, customers)
         self.assertEqual(len(self.lines(customers, "added")), 3)
@@ -362,15 +370,17 @@ class TestManualActions(CollectionCase):
             self.assertEqual(partner.collection_status_id, self.status_call)
         self.assertEqual(len(self.lines(customers, "status")), 3)
 
-        lines = customers.collection_log(
-            self.type_call, "Mass mailing", followup_date=days_ago(-5)
+        lines = self.Activity.browse(
+            customers.collection_log(
+                self.type_call, "Mass mailing", followup_date=days_ago(-5)
+            )
         )
         self.assertEqual(len(lines), 3)
         self.assertEqual(lines.partner_id, customers)
         self.assertEqual(len(followup_todos(entries)), 3)
         self.assertEqual(set(entries.mapped("next_followup_date")), {days_ago(-5)})
 
-        moved = customers.collection_move_to_queue(self.p_legal)
+        moved = self.Queue.browse(customers.collection_move_to_queue(self.p_legal))
         self.assertEqual(len(moved), 3)
         self.assertEqual(moved.profile_id, self.p_legal)
         self.assertEqual(set(moved.mapped("status_id")), {self.status_call})

@@ -22,13 +22,18 @@ LOW = ProfileRule(1, 10, 1, 30, 100.0)
 HIGH = ProfileRule(2, 20, 31, 0, 500.0)
 
 
-def facts(windows=None, current=None, is_company=True, tags=(), credit=0.0):
+def facts(windows=None, current=None, is_company=True, tags=(), credit=0.0, due=None):
+    """A customer's facts; by default, owing its in-window items less credits."""
+    windows = windows or {}
+    if due is None:
+        due = sum(window.amount for window in windows.values()) - credit
     return CustomerFacts(
         partner_id=7,
         is_company=is_company,
         category_ids=frozenset(tags),
         credit_amount=credit,
-        windows=windows or {},
+        windows=windows,
+        amount_due=due,
         current=current,
     )
 
@@ -36,6 +41,26 @@ def facts(windows=None, current=None, is_company=True, tags=(), credit=0.0):
 class TestDecide(unittest.TestCase):
     def test_not_meeting_anything_outside_a_queue_is_no_change(self):
         self.assertIsNone(planner.decide([LOW, HIGH], facts()))
+
+    def test_a_customer_who_owes_nothing_meets_no_profile(self):
+        """Past due items, but credits as large: whatever the credits setting."""
+        owing_nothing = facts({1: WindowFacts(300.0), 2: WindowFacts(600.0)}, due=0.0)
+        in_credit = facts({1: WindowFacts(300.0)}, credit=950.0, due=-650.0)
+        for customer in (owing_nothing, in_credit):
+            for credits_reduce in (False, True):
+                self.assertIsNone(
+                    planner.decide([LOW, HIGH], customer, credits_reduce=credits_reduce)
+                )
+        in_low = CurrentEntry(1, LOW.profile_id, sequenced=True)
+        self.assertEqual(
+            planner.decide([LOW, HIGH], owing_nothing._replace(current=in_low)).action,
+            REMOVED,
+        )
+        # A cent owed is owed.
+        self.assertEqual(
+            planner.decide([LOW], facts({1: WindowFacts(300.0)}, due=0.01)).action,
+            ADDED,
+        )
 
     def test_added_to_the_highest_profile_met(self):
         decision = planner.decide(
@@ -122,6 +147,7 @@ facts_strategy = st.builds(
             branch_mask=st.integers(1, 7),
         ),
     ),
+    amount_due=st.floats(-500, 3000, allow_nan=False).map(lambda x: round(x, 2)),
     current=st.none()
     | st.builds(
         CurrentEntry,
@@ -164,6 +190,18 @@ class TestDecideProperties(unittest.TestCase):
             else MOVED
         )
         self.assertEqual(decision.action, expected)
+
+    @settings(max_examples=200, deadline=None)
+    @given(rules_strategy, facts_strategy, st.booleans())
+    def test_a_customer_who_owes_nothing_is_in_no_sequenced_queue(
+        self, rules, customer, credits_reduce
+    ):
+        customer = customer._replace(amount_due=-abs(customer.amount_due))
+        decision = planner.decide(rules, customer, credits_reduce=credits_reduce)
+        self.assertFalse(
+            any(planner.meets(rule, customer, credits_reduce) for rule in rules)
+        )
+        self.assertIn(decision and decision.action, (None, REMOVED, PINNED))
 
     @settings(max_examples=200, deadline=None)
     @given(rules_strategy, facts_strategy)

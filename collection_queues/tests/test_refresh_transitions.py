@@ -106,7 +106,12 @@ class TestRefreshTransitions(CollectionCase):
         self.refresh()
         payment = self.pay(invoice)
         self.refresh()
+        # Unreconciled, the payment is a credit as large as the invoice: the
+        # customer owes nothing and stays out...
         payment.move_id.line_ids.remove_move_reconcile()
+        self.assertCounts(self.refresh())
+        # ...until the payment is cancelled: owing again, back in.
+        payment.action_draft()
         self.assertCounts(self.refresh(), added=1)
         self.assertEqual(len(self.history(self.customer, "added")), 2)
         self.assertEqual(
@@ -162,7 +167,7 @@ class TestRefreshTransitions(CollectionCase):
         self.assertEqual(self.Queue.search([]), entries)
         self.assertEqual(self.Activity.search_count([]), lines)
         self.assertFalse(self.entry(self.customer))
-        changes = result["changes"]
+        changes = self.changes_by_partner(result)
         self.assertEqual(set(changes), {self.customer.id, moving.id, leaving.id})
         (added,) = changes[self.customer.id]
         self.assertEqual(added["action"], "added")

@@ -67,7 +67,13 @@ class TestScheduledRefresh(CollectionCase):
         payment.move_id.line_ids.remove_move_reconcile()
         self.assertTrue(self.requested(self.customer))
         self.run_refresh_job()
-        self.assertTrue(self.entry(self.customer), "unreconciled: back in collections")
+        self.assertFalse(
+            self.entry(self.customer), "unreconciled, the payment still covers it"
+        )
+        payment.action_draft()
+        self.assertTrue(self.requested(self.customer))
+        self.run_refresh_job()
+        self.assertTrue(self.entry(self.customer), "payment cancelled: back in")
 
     def test_reset_to_draft_and_credit_note_queue_the_customer(self):
         invoice = self.make_invoice(self.customer, 300, due=days_ago(10))

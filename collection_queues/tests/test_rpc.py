@@ -1,0 +1,498 @@
+"""The public methods and fields over real XML-RPC and JSON-RPC, as integrators and
+users of every kind call them: plain data back, clear refusals, nothing leaked and
+nothing changed by a call that fails."""
+
+import json
+import xmlrpc.client
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import CollectionCase, days_ago
+
+# XML-RPC fault codes of Odoo's /xmlrpc/2/object: a UserError, an AccessError.
+USER_ERROR, ACCESS_ERROR = 2, 4
+BANNER_FIELDS = [
+    "collection_status_id",
+    "collection_queue_name",
+    "collection_collector_id",
+    "in_collections",
+]
+
+
+class RpcError(Exception):
+    """A refusal as the client receives it: the exception's name and message."""
+
+    def __init__(self, kind, message):
+        super().__init__(f"{kind}: {message}")
+        self.kind, self.message = kind, message
+
+
+class CollectionRpcCase(CollectionCase, HttpCase):
+    """Calls through Odoo's own RPC endpoints, each protocol alike."""
+
+    PROTOCOLS = ("xmlrpc", "jsonrpc")
+
+    def call(self, protocol, user, model, method, *args, **kwargs):
+        """``model.method(*args, **kwargs)`` as ``user`` (password: the login);
+        raise RpcError for a refusal, AssertionError for a traceback."""
+        params = [self.env.cr.dbname, user.id, user.login, model, method]
+        params += [list(args), kwargs]
+        if protocol == "xmlrpc":
+            try:
+                return self.xmlrpc_object.execute_kw(*params)
+            except xmlrpc.client.Fault as fault:
+                kinds = {USER_ERROR: "UserError", ACCESS_ERROR: "AccessError"}
+                self.assertIn(fault.faultCode, kinds, f"a traceback: {fault}")
+                raise RpcError(kinds[fault.faultCode], fault.faultString) from None
+        response = self.url_open(
+            "/jsonrpc",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "service": "object",
+                        "method": "execute_kw",
+                        "args": params,
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        ).json()
+        if "error" in response:
+            data = response["error"]["data"]
+            kind = data["name"].rpartition(".")[2]
+            self.assertIn(
+                kind,
+                ("UserError", "AccessError", "ValidationError", "MissingError"),
+                f"a traceback: {data.get('debug')}",
+            )
+            raise RpcError(kind, data["message"])
+        return response["result"]
+
+    def assertRefusedOverRpc(
+        self, kind, pattern, protocol, user, model, method, *args, **kw
+    ):
+        """The call is refused with an ``kind`` error whose message matches
+        ``pattern``, and changes nothing."""
+        before = self.collection_state()
+        with self.assertRaises(RpcError) as caught:
+            self.call(protocol, user, model, method, *args, **kw)
+        self.assertEqual(caught.exception.kind, kind, caught.exception.message)
+        self.assertRegex(caught.exception.message, pattern)
+        self.assertEqual(self.collection_state(), before, "nothing changed")
+
+    def collection_state(self):
+        """Everything a collection call may change."""
+        self.env.invalidate_all()
+        Queue = self.env["collection.queue"].sudo()
+        entries = Queue.search([], order="id")
+        return (
+            entries.mapped(
+                lambda entry: (
+                    entry.id,
+                    entry.state,
+                    entry.status_id.id,
+                    entry.next_followup_date,
+                )
+            ),
+            self.env["collection.activity"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([], order="id")
+            .mapped(lambda line: (line.id, line.active)),
+            self.env["mail.activity"]
+            .sudo()
+            .search_count([("res_model", "=", Queue._name)]),
+            self.env["collection.refresh.request"].sudo().search_count([]),
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestRpcUsers(CollectionRpcCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.make_standard_profiles()
+        cls.customer = cls.make_customer("Acme Plumbing")
+        cls.make_invoice(cls.customer, 900, due=days_ago(70))
+        cls.Profile.refresh_queues(date=days_ago(0))  # in 61-90
+        cls.collector = cls.make_user(
+            "cq_collector", "base.group_user,collection_queues.group_collection_user"
+        )
+        cls.other_collector = cls.make_user(
+            "cq_other_collector",
+            "base.group_user,collection_queues.group_collection_user",
+        )
+        cls.manager = cls.make_user(
+            "cq_manager", "base.group_user,collection_queues.group_collection_manager"
+        )
+        cls.internal = cls.make_user("cq_internal", "base.group_user")
+        cls.portal = new_test_user(
+            cls.env,
+            login="cq_portal",
+            groups="base.group_portal",
+            company_id=cls.env.company.id,
+            company_ids=[Command.set(cls.env.company.ids)],
+        )
+        cls.portal.partner_id.collection_put_in_queue(cls.p_legal)
+        # A queue only the other collector may open, with a customer in it.
+        cls.p_special = cls.make_profile(
+            "Special handling", user_ids=[Command.set(cls.other_collector.ids)]
+        )
+        cls.special_customer = cls.make_customer("Secret Account")
+        cls.special_customer.collection_put_in_queue(cls.p_special)
+        cls.special_entry = cls.Queue.search(
+            [("partner_id", "=", cls.special_customer.id), ("state", "=", "open")]
+        )
+
+    # ------------------------------------------------------------------
+    # Who reads and searches what
+    # ------------------------------------------------------------------
+
+    def test_portal_users_read_and_search_nothing_of_collections(self):
+        own = self.portal.partner_id.id
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                self.assertRefusedOverRpc(
+                    "AccessError", "rights", protocol, self.portal,
+                    "res.partner", "read", [own], BANNER_FIELDS,
+                )  # fmt: skip
+                for field in BANNER_FIELDS:
+                    self.assertRefusedOverRpc(
+                        "AccessError", "rights", protocol, self.portal,
+                        "res.partner", "read", [own], [field],
+                    )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "AccessError", "rights", protocol, self.portal,
+                    "res.partner", "search_count", [("in_collections", "=", True)],
+                )  # fmt: skip
+                # Their own partner reads as before, without collections.
+                (record,) = self.call(
+                    protocol, self.portal, "res.partner", "read", [own], ["name"]
+                )
+                self.assertEqual(record["name"], self.portal.partner_id.name)
+
+    def test_internal_users_read_and_search_the_banner(self):
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                (record,) = self.call(
+                    protocol, self.internal, "res.partner", "read",
+                    [self.customer.id], BANNER_FIELDS,
+                )  # fmt: skip
+                self.assertEqual(
+                    record["collection_status_id"],
+                    [self.status_call.id, self.status_call.name],
+                )
+                self.assertEqual(record["collection_queue_name"], self.p_61_90.name)
+                self.assertIs(record["in_collections"], True)
+                found = self.call(
+                    protocol, self.internal, "res.partner", "search",
+                    [("in_collections", "=", True)],
+                )  # fmt: skip
+                self.assertIn(self.customer.id, found)
+                self.assertIn(self.special_customer.id, found, "the banner: everyone")
+
+    def test_users_without_collections_cannot_search_the_entries(self):
+        for protocol in self.PROTOCOLS:
+            for domain in (
+                [("collection_queue_id", "=", self.special_entry.id)],
+                [("collection_queue_id", "!=", False)],
+                [("collection_queue_id.profile_id", "=", self.p_special.id)],
+            ):
+                with self.subTest(protocol=protocol, domain=domain):
+                    self.assertRefusedOverRpc(
+                        "AccessError", "rights|not allowed", protocol, self.internal,
+                        "res.partner", "search", domain,
+                    )  # fmt: skip
+
+    def test_a_collector_finds_only_the_entries_they_may_open(self):
+        restricted = self.special_entry.id
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                for domain in (
+                    [("collection_queue_id", "=", restricted)],
+                    [("collection_queue_id", "in", [restricted])],
+                    [("collection_queue_id.profile_id", "=", self.p_special.id)],
+                ):
+                    self.assertEqual(
+                        self.call(
+                            protocol, self.collector, "res.partner", "search", domain
+                        ),
+                        [],
+                    )
+                in_queues = self.call(
+                    protocol, self.collector, "res.partner", "search",
+                    [("collection_queue_id", "!=", False)],
+                )  # fmt: skip
+                self.assertIn(self.customer.id, in_queues)
+                self.assertNotIn(self.special_customer.id, in_queues)
+                # The collector allowed on the queue finds it.
+                self.assertEqual(
+                    self.call(
+                        protocol, self.other_collector, "res.partner", "search",
+                        [("collection_queue_id", "=", restricted)],
+                    ),
+                    [self.special_customer.id],
+                )  # fmt: skip
+
+    # ------------------------------------------------------------------
+    # Plain data back
+    # ------------------------------------------------------------------
+
+    def test_business_methods_return_plain_data_over_both_protocols(self):
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                customer = self.make_customer(f"Fresh {protocol}")
+                call = self.call
+                placed = call(
+                    protocol, self.collector, "res.partner", "collection_put_in_queue",
+                    [customer.id], self.p_watch.id,
+                )  # fmt: skip
+                entry = self.entry(customer)
+                self.assertEqual(placed, entry.ids)
+                logged = call(
+                    protocol, self.collector, "res.partner", "collection_log",
+                    [customer.id], self.type_call.id, "Called",
+                    followup_date=days_ago(-3).isoformat(), status=self.status_late.id,
+                )  # fmt: skip
+                self.assertEqual(
+                    logged, self.history(customer, self.type_call.code).ids
+                )
+                self.assertIs(
+                    call(
+                        protocol, self.collector, "res.partner",
+                        "collection_change_status", [customer.id], self.status_hold.id,
+                        note="<p>Disputes</p>",
+                    ),
+                    True,
+                )  # fmt: skip
+                moved = call(
+                    protocol, self.collector, "res.partner", "collection_move_to_queue",
+                    [customer.id], self.p_legal.id,
+                )  # fmt: skip
+                self.assertEqual(moved, self.entry(customer).ids)
+                self.assertNotEqual(moved, placed)
+                self.assertIs(
+                    call(
+                        protocol, self.collector, "res.partner",
+                        "collection_remove_from_queue", [customer.id],
+                    ),
+                    True,
+                )  # fmt: skip
+                self.assertFalse(self.entry(customer))
+                # Exactly what was done is logged: no call logged twice.
+                self.assertEqual(
+                    [
+                        line.activity_type_id.code
+                        for line in self.history(customer).sorted("id")
+                    ],
+                    [
+                        "added",
+                        self.type_call.code,
+                        "status",
+                        "status",
+                        "moved",
+                        "removed",
+                    ],
+                )
+
+    def test_a_dry_run_returns_its_plan_over_both_protocols(self):
+        mover = self.make_customer("Mover")
+        self.make_invoice(mover, 900, due=days_ago(100))
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                result = self.call(
+                    protocol, self.manager, "collection.profile", "refresh_queues",
+                    date=days_ago(0).isoformat(), dry_run=True,
+                )  # fmt: skip
+                self.assertEqual(result["added"], 1)
+                self.assertIsInstance(result["changes"], list)
+                (change,) = [
+                    c for c in result["changes"] if c["partner_id"] == mover.id
+                ]
+                self.assertEqual(
+                    (change["action"], change["profile_id"], change["from_profile_id"]),
+                    ("added", self.p_91.id, False),
+                )
+                self.assertIn("91+ days past due", change["reason"])
+                self.assertFalse(self.entry(mover), "a dry run changes nothing")
+
+    # ------------------------------------------------------------------
+    # Bad input
+    # ------------------------------------------------------------------
+
+    def test_bad_arguments_are_refused_clearly_and_change_nothing(self):
+        customer = [self.customer.id]
+        fresh = [self.make_customer("Not in a queue").id]
+        cases = [
+            # (user, model, method, args, kwargs, message)
+            (fresh, "collection_put_in_queue", ("abc",), {}, "id of a collection queue"),
+            (fresh, "collection_put_in_queue", ([self.p_watch.id],), {}, "whole number"),
+            (fresh, "collection_put_in_queue", ({"id": self.p_watch.id},), {}, "whole number"),
+            (fresh, "collection_put_in_queue", (999999999,), {}, "does not exist"),
+            (fresh, "collection_put_in_queue", (True,), {}, "whole number"),
+            (customer, "collection_move_to_queue", ("abc",), {}, "whole number"),
+            (customer, "collection_change_status", ("abc",), {}, "collection status"),
+            (customer, "collection_change_status", (self.status_hold.id,), {"note": ["x"]}, "must be text"),
+            (customer, "collection_change_status", (self.status_hold.id,), {"note": 5}, "must be text"),
+            (customer, "collection_log", (self.type_call.id,), {"note": {"a": 1}}, "must be text"),
+            (customer, "collection_log", (self.type_call.id,), {"note": ["Called"]}, "must be text"),
+            (customer, "collection_log", ("abc",), {}, "activity type"),
+            (customer, "collection_log", (self.type_call.id,), {"status": "abc"}, "collection status"),
+            (customer, "collection_log", (self.type_call.id,), {"followup_date": "2026-02-30"}, "not a date"),
+            (customer, "collection_log", (self.type_call.id,), {"followup_date": "0001-01-01"}, "more than a year"),
+            (customer, "collection_log", (self.type_call.id,), {"followup_date": 20260101}, "not a date"),
+            ([], "collection_log", (self.type_call.id,), {}, "at least one customer"),
+        ]  # fmt: skip
+        for protocol in self.PROTOCOLS:
+            for records, method, args, kwargs, message in cases:
+                with self.subTest(
+                    protocol=protocol, method=method, args=args, kw=kwargs
+                ):
+                    self.assertRefusedOverRpc(
+                        "UserError", message, protocol, self.manager,
+                        "res.partner", method, records, *args, **kwargs,
+                    )  # fmt: skip
+            for kwargs, message in [
+                ({"partners": "abc"}, "list of ids"),
+                ({"partners": [[1]]}, "list of ids"),
+                ({"partners": [999999999]}, "do not exist"),
+                ({"date": "abc"}, "not a date"),
+                ({"date": "2026-13-01"}, "not a date"),
+                ({"date": "0001-01-01"}, "more than a year"),
+                ({"date": "9999-12-31"}, "more than a year"),
+                ({"dry_run": "yes"}, "true or false"),
+            ]:
+                with self.subTest(protocol=protocol, refresh=kwargs):
+                    self.assertRefusedOverRpc(
+                        "UserError", message, protocol, self.manager,
+                        "collection.profile", "refresh_queues", **kwargs,
+                    )  # fmt: skip
+            entry = self.entry(self.customer).ids
+            for vals, message in [
+                ({"collector_id": "abc"}, "whole number"),
+                ({"collector_id": self.internal.id}, "cannot be the collector"),
+                ({"next_followup_date": "0001-01-01"}, "more than a year"),
+                ({"next_followup_date": "tomorrow"}, "not a date"),
+                ({"state": "closed"}, "collection actions"),
+                ({"status_id": self.status_hold.id}, "collection actions"),
+            ]:
+                with self.subTest(protocol=protocol, write=vals):
+                    self.assertRefusedOverRpc(
+                        "UserError", message, protocol, self.collector,
+                        "collection.queue", "write", entry, vals,
+                    )  # fmt: skip
+            # A date far away is fine for a preview: it changes nothing.
+            result = self.call(
+                protocol, self.manager, "collection.profile", "refresh_queues",
+                date="0001-01-01", dry_run=True,
+            )  # fmt: skip
+            self.assertEqual(result["removed"], 1)
+
+    # ------------------------------------------------------------------
+    # The history: one's own lines
+    # ------------------------------------------------------------------
+
+    def test_users_archive_only_the_lines_they_logged(self):
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                (mine,) = self.call(
+                    protocol, self.collector, "res.partner", "collection_log",
+                    [self.customer.id], self.type_call.id, "Mine",
+                )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "AccessError", "only the lines you logged", protocol,
+                    self.other_collector, "collection.activity", "write",
+                    [mine], {"active": False},
+                )  # fmt: skip
+                self.call(
+                    protocol, self.collector, "collection.activity", "write",
+                    [mine], {"active": False},
+                )  # fmt: skip
+                (theirs,) = self.call(
+                    protocol, self.other_collector, "res.partner", "collection_log",
+                    [self.customer.id], self.type_call.id, "Theirs",
+                )  # fmt: skip
+                self.call(
+                    protocol, self.manager, "collection.activity", "write",
+                    [theirs], {"active": False},
+                )  # fmt: skip
+                lines = (
+                    self.env["collection.activity"]
+                    .with_context(active_test=False)
+                    .browse([mine, theirs])
+                )
+                self.assertEqual(lines.mapped("active"), [False, False])
+
+
+@tagged("post_install", "-at_install")
+class TestRpcCompanies(CollectionRpcCase):
+    """A manager of another company, and the scheduled jobs."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.make_standard_profiles()
+        cls.customer = cls.make_customer("Acme Plumbing")
+        cls.invoice = cls.make_invoice(cls.customer, 300, due=days_ago(10))
+        cls.Profile.refresh_queues(date=days_ago(0))
+        cls.company_b = cls.setup_other_company(name="Company B")["company"]
+        cls.manager_b = new_test_user(
+            cls.env,
+            login="cq_manager_b",
+            groups="base.group_user,collection_queues.group_collection_manager",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.admin = cls.make_user(
+            "cq_admin", "base.group_system,collection_queues.group_collection_manager"
+        )
+        cls.cron_actions = cls.env.ref(
+            "collection_queues.ir_cron_refresh_queues"
+        ) | cls.env.ref("collection_queues.ir_cron_refresh_changed")
+
+    def test_only_administrators_run_the_scheduled_jobs_by_hand(self):
+        # The customer paid: a refresh would remove them from their queue.
+        self.pay(self.invoice)
+        for protocol in self.PROTOCOLS:
+            for cron in self.cron_actions:
+                with self.subTest(protocol=protocol, job=cron.name):
+                    self.assertRefusedOverRpc(
+                        "AccessError", "rights", protocol, self.manager_b,
+                        "ir.actions.server", "run", [cron.ir_actions_server_id.id],
+                    )  # fmt: skip
+                    self.assertRefusedOverRpc(
+                        "AccessError", ".", protocol, self.manager_b,
+                        "ir.cron", "method_direct_trigger", [cron.id],
+                    )  # fmt: skip
+        self.assertTrue(self.entry(self.customer), "still in its queue")
+        # An administrator may.
+        self.call(
+            "xmlrpc", self.admin, "ir.actions.server", "run",
+            [self.env.ref("collection_queues.ir_cron_refresh_changed").ir_actions_server_id.id],
+        )  # fmt: skip
+        self.assertFalse(self.entry(self.customer), "paid: out of its queue")
+
+    def test_a_manager_of_another_company_acts_on_nothing_here(self):
+        self.pay(self.invoice)  # a refresh here would remove the customer
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                self.assertRefusedOverRpc(
+                    "AccessError", ".", protocol, self.manager_b,
+                    "collection.profile", "refresh_queues",
+                    context={"allowed_company_ids": self.env.company.ids},
+                )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "AccessError", ".", protocol, self.manager_b,
+                    "res.partner", "collection_put_in_queue",
+                    [self.make_customer(f"Other {protocol}").id], self.p_watch.id,
+                )  # fmt: skip
+                # Their own refresh leaves this company alone.
+                result = self.call(
+                    protocol, self.manager_b, "collection.profile", "refresh_queues"
+                )
+                self.assertEqual(result["removed"], 0)
+                self.assertTrue(self.entry(self.customer))
