@@ -26,7 +26,7 @@ log "Install clean"
 log "Running the test suite"
 set +e
 PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
-    -p no:cacheprovider \
+    -p no:cacheprovider --odoo-http \
     --odoo-database="$TEST_DB" --odoo-config="$ODOO_CONF" \
     "$@" "$REPO_ROOT/collection_queues/tests"
 status=$?
