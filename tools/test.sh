@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Set up what is missing, lint, install the addon in a fresh database and run the
 # whole test suite against it with pytest-odoo.
+# The RPC and browser tests start Odoo's HTTP server: on a port of their own, so
+# that a running `make serve` does not stand in the way.
+export ODOO_HTTP_PORT="${ODOO_TEST_HTTP_PORT:-8169}"
 source "$(dirname "$0")/common.sh"
 
 setup
