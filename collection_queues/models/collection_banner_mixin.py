@@ -53,7 +53,7 @@ class CollectionBannerMixin(models.AbstractModel):
         empty partner when none applies."""
         raise NotImplementedError
 
-    @api.depends_context("company")
+    @api.depends_context("company", "uid")
     def _compute_collection_banner(self):
         customers = {record: record._collection_customer() for record in self}
         entries = {}  # company -> {partner id: entry}
@@ -65,12 +65,20 @@ class CollectionBannerMixin(models.AbstractModel):
                 partners, company
             )
         empty = self.env["collection.queue"]
+        # The entry and queue themselves only for who may open them (a collector
+        # not allowed on a queue sees the banner, not a link to an access error).
+        readable = empty.union(
+            *(entry for found in entries.values() for entry in found.values())
+        )
+        if not self.env.su:
+            readable = readable.with_env(self.env)._filtered_access("read")
         for record, (partner, company) in customers.items():
             entry = (
                 entries.get(company, {}).get(partner.id, empty) if partner else empty
             )
-            record.collection_queue_id = entry
-            record.collection_profile_id = entry.profile_id
+            shown = entry if entry in readable else empty
+            record.collection_queue_id = shown
+            record.collection_profile_id = shown.profile_id
             record.collection_queue_name = entry.profile_id.name
             record.collection_status_id = entry.status_id
             record.collection_collector_id = entry.collector_id

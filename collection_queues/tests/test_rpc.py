@@ -238,6 +238,29 @@ class TestRpcUsers(CollectionRpcCase):
                     [self.special_customer.id],
                 )  # fmt: skip
 
+    def test_a_collector_reads_the_banner_not_the_entry_of_a_queue_closed_to_them(
+        self,
+    ):
+        fields = [*BANNER_FIELDS, "collection_queue_id", "collection_profile_id"]
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                (record,) = self.call(
+                    protocol, self.collector, "res.partner", "read",
+                    [self.special_customer.id], fields,
+                )  # fmt: skip
+                self.assertIs(record["in_collections"], True)
+                self.assertEqual(record["collection_queue_name"], "Special handling")
+                self.assertIs(record["collection_queue_id"], False)
+                self.assertIs(record["collection_profile_id"], False)
+                (record,) = self.call(
+                    protocol, self.other_collector, "res.partner", "read",
+                    [self.special_customer.id], fields,
+                )  # fmt: skip
+                self.assertEqual(
+                    record["collection_queue_id"][0], self.special_entry.id
+                )
+                self.assertEqual(record["collection_profile_id"][0], self.p_special.id)
+
     # ------------------------------------------------------------------
     # Plain data back
     # ------------------------------------------------------------------
