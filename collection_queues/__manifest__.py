@@ -27,6 +27,7 @@
     "demo": [
         "demo/collection_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

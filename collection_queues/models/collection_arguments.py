@@ -6,6 +6,7 @@ string. Anything else is refused here with a clear, translated message, before t
 method changes anything.
 """
 
+import contextlib
 from datetime import date, datetime
 
 from odoo import fields, models
@@ -99,11 +100,12 @@ def date_arg(env, value, label):
         return value.date()
     if isinstance(value, date):
         return value
+    parsed = None
     if isinstance(value, str):
-        try:
-            return fields.Date.to_date(value)
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            parsed = fields.Date.to_date(value)
+    if parsed:
+        return parsed
     raise UserError(
         env._(
             "%(label)s: %(value)r is not a date (expected YYYY-MM-DD).",

@@ -28,6 +28,11 @@ class CollectionCase(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The accounting manager the tests run as also manages collections (no
+        # group implies it).
+        cls.env.user.sudo().groups_id |= cls.env.ref(
+            "collection_queues.group_collection_manager"
+        )
         cls.company = cls.env.company
         cls.Profile = cls.env["collection.profile"]
         cls.Queue = cls.env["collection.queue"]

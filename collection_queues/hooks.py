@@ -1,0 +1,13 @@
+from odoo import Command
+
+
+def post_init_hook(env):
+    """The accounting managers of the day the addon is installed run collections.
+
+    Only on that day: no group implies Collections Manager, because Odoo's default
+    user template makes every new user an accounting (Invoicing) administrator.
+    """
+    managers = env.ref("account.group_account_manager").sudo().users
+    env.ref("collection_queues.group_collection_manager").sudo().write(
+        {"users": [Command.link(user.id) for user in managers]}
+    )
