@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Collection Queues",
     "summary": "Rule-based collection queues for overdue customers, "
@@ -6,7 +7,6 @@
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "collection_queues maintainers",
-    "website": "https://example.com/collection_queues",
     "depends": ["account", "mail"],
     "data": [
         "security/collection_security.xml",

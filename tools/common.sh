@@ -73,7 +73,8 @@ ensure_postgres() {
 
 ensure_venv() {
     local stamp="$VENV/.requirements.sha1" want
-    want=$(cat "$ODOO_SRC/requirements.txt" "$REPO_ROOT/requirements-dev.txt" | sha1sum | cut -d' ' -f1)
+    want=$(cat "$ODOO_SRC/requirements.txt" "$REPO_ROOT/requirements-dev.txt" \
+        "$REPO_ROOT/test-requirements.txt" | sha1sum | cut -d' ' -f1)
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
         return
     fi
@@ -102,6 +103,23 @@ list_db = False
 log_level = info
 max_cron_threads = 1
 EOF
+}
+
+# prettier and its XML plugin (package.json, pinned by package-lock.json), for the
+# OCA's formatting of the addons' XML.
+ensure_node_tools() {
+    local stamp="$REPO_ROOT/node_modules/.package-lock.sha1" want
+    if ! command -v npm >/dev/null; then
+        log "Installing Node.js and npm (Debian packages)"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    fi
+    want=$(sha1sum "$REPO_ROOT/package-lock.json" | cut -d' ' -f1)
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        log "Installing prettier (npm ci)"
+        (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2
+        echo "$want" >"$stamp"
+    fi
 }
 
 setup() {
@@ -147,6 +165,20 @@ ensure_cache_db() {
         mv "$(filestore_dir "${name}_tmp")" "$(filestore_dir "$name")" 2>/dev/null || true
     fi
     echo "$name"
+}
+
+# The translation template of an addon installed in a database.
+export_pot() {
+    local db="$1" addon="$2" target="$3"
+    mkdir -p "$(dirname "$target")"
+    odoo -d "$db" --i18n-export="$target" --modules="$addon" --stop-after-init \
+        --logfile="$VAR_DIR/pot_export.log" || die "exporting $addon's terms failed"
+}
+
+# Whether two .pot files hold the same terms (their dates aside).
+same_pot() {
+    diff -q <(grep -v -e '^"POT-Creation-Date:' -e '^"PO-Revision-Date:' "$1") \
+        <(grep -v -e '^"POT-Creation-Date:' -e '^"PO-Revision-Date:' "$2") >/dev/null
 }
 
 clone_db() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up what is missing, lint, install the addon in a fresh database and run the
-# whole test suite against it with pytest-odoo.
+# Set up what is missing, lint, install the addon in a fresh database (the install
+# must log no warning, the translation template must be up to date), run the tests
+# of pure Python with Odoo's own runner, then the whole suite with pytest-odoo.
 # The RPC and browser tests start Odoo's HTTP server: on a port of their own, so
 # that a running `make serve` does not stand in the way.
 export ODOO_HTTP_PORT="${ODOO_TEST_HTTP_PORT:-8169}"
@@ -26,7 +27,26 @@ if [ -n "$problems" ]; then
 fi
 log "Install clean"
 
-log "Running the test suite"
+for addon in $ADDONS; do
+    fresh_pot="$VAR_DIR/$addon.pot"
+    export_pot "$TEST_DB" "$addon" "$fresh_pot"
+    same_pot "$fresh_pot" "$REPO_ROOT/$addon/i18n/$addon.pot" \
+        || die "$addon/i18n/$addon.pot is out of date: run tools/makepot.sh"
+done
+log "Translation templates up to date"
+
+log "Odoo's own test runner: the tests of pure Python (tag collection_queues_pure)"
+runner_log="$VAR_DIR/odoo_test_runner.log"
+rm -f "$runner_log"
+odoo -d "$TEST_DB" --test-enable --test-tags=collection_queues_pure --stop-after-init \
+    --http-port="$((ODOO_HTTP_PORT + 1))" --logfile="$runner_log" \
+    || die "Odoo's test runner failed; see $runner_log"
+summary=$(grep -E 'odoo.tests.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$runner_log" | tail -1)
+echo "  ${summary#*odoo.tests.result: }" >&2
+[[ "$summary" =~ :\ 0\ failed,\ 0\ error\(s\)\ of\ [1-9][0-9]*\ tests ]] \
+    || die "Odoo's test runner ran no test or some failed; see $runner_log"
+
+log "Running the test suite (pytest-odoo)"
 set +e
 PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
     -p no:cacheprovider --odoo-http \

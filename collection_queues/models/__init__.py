@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import collection_banner_mixin
 from . import collection_status
 from . import collection_activity_type

@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Arguments of the public business methods, as Python and RPC callers pass them.
 
 The business methods are called from the UI, from other modules and over XML-RPC

@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Who goes where: the sequencing decision, free of the ORM.
 
 The refresh fetches, in one set-based query, the facts of every customer of a

@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import test_planner
 from . import test_placement
 from . import test_refresh_transitions

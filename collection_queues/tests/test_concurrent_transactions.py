@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Real concurrent transactions on the same customers: the refresh job and users.
 
 These tests cannot run inside the test's own transaction: every actor has a

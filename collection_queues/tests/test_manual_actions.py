@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields
 from odoo.api import call_kw
 from odoo.exceptions import AccessError, UserError

@@ -1,9 +1,10 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The sequencing decision on its own: examples and properties (hypothesis)."""
-
-import unittest
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from odoo.tests import BaseCase, tagged
 
 from ..services import planner
 from ..services.planner import (
@@ -38,7 +39,8 @@ def facts(windows=None, current=None, is_company=True, tags=(), credit=0.0, due=
     )
 
 
-class TestDecide(unittest.TestCase):
+@tagged("post_install", "-at_install", "collection_queues_pure")
+class TestDecide(BaseCase):
     def test_not_meeting_anything_outside_a_queue_is_no_change(self):
         self.assertIsNone(planner.decide([LOW, HIGH], facts()))
 
@@ -158,7 +160,8 @@ facts_strategy = st.builds(
 )
 
 
-class TestDecideProperties(unittest.TestCase):
+@tagged("post_install", "-at_install", "collection_queues_pure")
+class TestDecideProperties(BaseCase):
     @settings(max_examples=300, deadline=None)
     @given(rules_strategy, facts_strategy, st.booleans())
     def test_decision_invariants(self, rules, customer, credits_reduce):

@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from psycopg2 import IntegrityError
 
 from odoo import fields

@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The public methods and fields over real XML-RPC and JSON-RPC, as integrators and
 users of every kind call them: plain data back, clear refusals, nothing leaked and
 nothing changed by a call that fails."""
