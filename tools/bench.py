@@ -14,11 +14,14 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import odoo
+from odoo import Command
 from odoo.tools import SQL
 
 ITEMS_PER_CUSTOMER = 10
@@ -35,7 +38,13 @@ PROFILES = [
     ("Over 180 days", 60, (181, 0), 200),
 ]
 CHANGED_CUSTOMERS = 1000
-TODAY = date(2026, 6, 30)
+# Refreshes count from the real today (a date more than a year away is refused).
+TODAY = date.today()
+# Ratios are medians of this many interleaved pairs (SPEC: at least 5).
+PAIRS = 5
+# Invoices posted and payments reconciled per measure of the accounting overhead.
+POSTINGS = 1000
+REFRESH_ON_CHANGE = "collection_queues.refresh_on_change"
 
 
 def environment(db):
@@ -220,37 +229,135 @@ def manager_env(env, company):
     return env(user=admin, context={"allowed_company_ids": company.ids})
 
 
-def timed_refresh(env, company, partners=None, runs=1):
-    """Time a refresh; with ``runs`` > 1, the best of that many (all but the last
-    rolled back, so each one does the same work), as for the floor."""
-    env = manager_env(env, company)
-    timings = []
-    for run in range(runs):
+def run_refresh(env, company, partners=None, every_company=False):
+    """One refresh, as a manager of the company (or as the scheduler, of every
+    company): (seconds, queries, result)."""
+    if not every_company:
+        env = manager_env(env, company)
+    env.flush_all()
+    env.invalidate_all()
+    queries_before = env.cr.sql_log_count
+    started = time.perf_counter()
+    result = env["collection.profile"].refresh_queues(partners=partners, date=TODAY)
+    env.flush_all()
+    return time.perf_counter() - started, env.cr.sql_log_count - queries_before, result
+
+
+def run_daily_job(env):
+    """The daily job as the scheduler runs it: every customer queued, then the
+    refresh job's batches (one transaction each in production) until none is
+    left. (seconds, batches)"""
+    env.flush_all()
+    env.invalidate_all()
+    Profile, Request = env["collection.profile"], env["collection.refresh.request"]
+    started = time.perf_counter()
+    Profile._cron_refresh_queues()
+    batches = 0
+    while Request.search_count([], limit=1):
+        Profile._cron_refresh_changed()
         env.flush_all()
         env.invalidate_all()
-        queries_before = env.cr.sql_log_count
-        if run < runs - 1:
-            env.cr.execute("SAVEPOINT bench_run")
-        started = time.perf_counter()
-        result = env["collection.profile"].refresh_queues(partners=partners, date=TODAY)
-        env.flush_all()
-        timings.append(time.perf_counter() - started)
-        queries = env.cr.sql_log_count - queries_before
-        if run < runs - 1:
-            env.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
-            env.invalidate_all()
+        batches += 1
+    return time.perf_counter() - started, batches
+
+
+@contextmanager
+def rolled_back(env):
+    """Run the block, then undo what it wrote: every measure of a pair does the
+    same work on the same data."""
+    env.flush_all()
+    env.cr.execute("SAVEPOINT bench_measure")
+    try:
+        yield
+    finally:
+        env.invalidate_all(flush=False)
+        env.cr.execute("ROLLBACK TO SAVEPOINT bench_measure")
+        env.cr.execute("RELEASE SAVEPOINT bench_measure")
+
+
+def interleaved(first, second, pairs=PAIRS):
+    """Measure ``first()`` and ``second()`` (each returning seconds) alternately,
+    ``pairs`` times; the median of the ratios second/first and their spread. The
+    two measurements of a pair see the same machine load, whatever it is."""
+    firsts, seconds, ratios = [], [], []
+    for _pair in range(pairs):
+        a = first()
+        b = second()
+        firsts.append(a)
+        seconds.append(b)
+        ratios.append(b / a)
     return {
-        "seconds": round(min(timings), 3),
-        "queries": queries,
-        **{key: result[key] for key in ("added", "moved", "removed", "unchanged")},
+        "pairs": pairs,
+        "first_median_s": round(statistics.median(firsts), 3),
+        "second_median_s": round(statistics.median(seconds), 3),
+        "ratio_median": round(statistics.median(ratios), 2),
+        "ratio_min": round(min(ratios), 2),
+        "ratio_max": round(max(ratios), 2),
     }
 
 
-def floor_seconds(env, company):
-    """The bare aggregation any correct refresh must run: every open receivable item
-    of the company, summed per customer (and its oldest due date). The outer sums
-    make PostgreSQL compute every aggregate while sending back a single row. Best of
-    three runs (warm cache)."""
+def refresh_against_floor(env, company, partners=None):
+    """A refresh and the floor side by side: the refresh rolled back after each
+    measure, so that each pair measures the same work."""
+    last = {}
+
+    def floor():
+        return floor_once(env, company)
+
+    def refresh():
+        with rolled_back(env):
+            seconds, queries, result = run_refresh(env, company, partners)
+        last.update(queries=queries, result=result)
+        return seconds
+
+    floor()  # warm the cache before the first pair
+    pairs = interleaved(floor, refresh)
+    return {
+        "floor_s": pairs["first_median_s"],
+        "seconds": pairs["second_median_s"],
+        "ratio_to_floor": {
+            key: pairs[key]
+            for key in ("pairs", "ratio_median", "ratio_min", "ratio_max")
+        },
+        "queries": last["queries"],
+        **{
+            key: last["result"][key]
+            for key in ("added", "moved", "removed", "unchanged")
+        },
+    }
+
+
+def daily_against_steady(env, company):
+    """The daily job through its batches against one steady refresh of the same
+    book (every company, as the job refreshes), interleaved."""
+    info = {}
+
+    def steady():
+        with rolled_back(env):
+            seconds, _queries, _result = run_refresh(env, company, every_company=True)
+        return seconds
+
+    def daily():
+        with rolled_back(env):
+            seconds, info["batches"] = run_daily_job(env)
+        return seconds
+
+    pairs = interleaved(steady, daily, pairs=PAIRS)
+    return {
+        "steady_all_companies_s": pairs["first_median_s"],
+        "daily_job_s": pairs["second_median_s"],
+        "batches": info["batches"],
+        "ratio_to_steady": {
+            key: pairs[key]
+            for key in ("pairs", "ratio_median", "ratio_min", "ratio_max")
+        },
+    }
+
+
+def floor_once(env, company):
+    """The bare aggregation any correct refresh must run: every open receivable
+    item of the company, summed per customer (and its oldest due date). The outer
+    sums make PostgreSQL compute every aggregate while sending back a single row."""
     accounts = env["account.account"].search(
         [("company_ids", "in", company.id), ("account_type", "=", "asset_receivable")]
     )
@@ -274,13 +381,70 @@ def floor_seconds(env, company):
         accounts=accounts.ids,
         company=company.id,
     )
-    timings = []
-    for _attempt in range(3):
-        started = time.perf_counter()
-        env.cr.execute(query)
-        env.cr.fetchall()
-        timings.append(time.perf_counter() - started)
-    return round(min(timings), 3)
+    started = time.perf_counter()
+    env.cr.execute(query)
+    env.cr.fetchall()
+    return time.perf_counter() - started
+
+
+def posting_overhead(env, company):
+    """Posting ``POSTINGS`` customer invoices and reconciling as many payments
+    (the register-payment wizard over all of them), with the refresh on change on
+    and off, interleaved; each measure rolled back."""
+    env = manager_env(env, company)
+    ICP = env["ir.config_parameter"].sudo()
+    partners = env["res.partner"].search(
+        [("ref", "=", f"BENCH-{company.id}")], limit=POSTINGS
+    )
+    product_account = env["account.account"].search(
+        [("company_ids", "in", company.id), ("account_type", "=", "income")], limit=1
+    )
+
+    def post_and_pay(refresh_on_change):
+        with rolled_back(env):
+            ICP.set_param(REFRESH_ON_CHANGE, "True" if refresh_on_change else "")
+            env.flush_all()
+            started = time.perf_counter()
+            invoices = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": TODAY,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Service",
+                                    "quantity": 1,
+                                    "price_unit": 100.0,
+                                    "account_id": product_account.id,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                    for partner in partners
+                ]
+            )
+            invoices.action_post()
+            env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoices.ids
+            ).create({"group_payment": False})._create_payments()
+            env.flush_all()
+            return time.perf_counter() - started
+
+    post_and_pay(True)  # warm the caches
+    pairs = interleaved(lambda: post_and_pay(False), lambda: post_and_pay(True))
+    return {
+        "invoices": len(partners),
+        "payments": len(partners),
+        "off_median_s": pairs["first_median_s"],
+        "on_median_s": pairs["second_median_s"],
+        "ratio_on_to_off": {
+            key: pairs[key]
+            for key in ("pairs", "ratio_median", "ratio_min", "ratio_max")
+        },
+    }
 
 
 def change_customers(env, company):
@@ -369,15 +533,18 @@ def measure(db, phase, company_name):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         company = bench_company(env, company_name)
         baseline = rss_mb()
-        if phase == "floor":
-            figures = {"seconds": floor_seconds(env, company)}
-        elif phase == "first":
-            figures = timed_refresh(env, company)
+        if phase == "first":
+            figures = refresh_against_floor(env, company)
+            run_refresh(env, company)  # placed, for the phases after this one
         elif phase == "steady":
-            figures = timed_refresh(env, company, runs=3)
+            figures = refresh_against_floor(env, company)
         elif phase == "changed":
             partners = change_customers(env, company)
-            figures = timed_refresh(env, company, partners=partners)
+            figures = refresh_against_floor(env, company, partners=partners)
+        elif phase == "daily":
+            figures = daily_against_steady(env, company)
+        elif phase == "posting":
+            figures = posting_overhead(env, company)
         elif phase == "screens":
             figures = screens(env, company)
         else:

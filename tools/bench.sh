@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the sequencing refresh (see tools/bench.py). Usage:
 #   tools/bench.sh [SCALE]      SCALE 1 (default) = 100,000 customers, 1,000,000 items
-# Prints one JSON line with every figure and the ratios to the floor.
+# Prints one JSON line with every figure, the ratios measured side by side (the
+# median of interleaved pairs and their spread) and whether each budget is met.
 source "$(dirname "$0")/common.sh"
 
 SCALE="${1:-1}"
@@ -26,43 +27,56 @@ clone_db "$template" "$run_db"
 psql -d "$run_db" -qc "VACUUM ANALYZE"
 
 declare -A out
-for company in "Bench small" "Bench"; do
-    tag=$([ "$company" = "Bench" ] && echo big || echo small)
-    for phase in floor first steady changed screens; do
-        log "$company: $phase"
-        out["${tag}_${phase}"]=$(bench measure --db "$run_db" --phase "$phase" --company "$company" 2>>"$VAR_DIR/bench.log")
-        echo "  ${out[${tag}_${phase}]}" >&2
-    done
+run_phase() {  # company tag phase
+    log "$1: $3"
+    out["$2_$3"]=$(bench measure --db "$run_db" --phase "$3" --company "$1" 2>>"$VAR_DIR/bench.log") \
+        || die "the $3 phase failed; see $VAR_DIR/bench.log"
+    echo "  ${out[$2_$3]}" >&2
+}
+for phase in first steady changed; do
+    run_phase "Bench small" small "$phase"
+done
+for phase in first steady changed daily posting screens; do
+    run_phase "Bench" big "$phase"
 done
 
 "$VENV/bin/python" - "$SCALE" <<PY
 import json, sys
 r = {k: json.loads(v) for k, v in {
-    "small_floor": '''${out[small_floor]}''', "small_first": '''${out[small_first]}''',
-    "small_steady": '''${out[small_steady]}''', "small_changed": '''${out[small_changed]}''',
-    "big_floor": '''${out[big_floor]}''', "big_first": '''${out[big_first]}''',
-    "big_steady": '''${out[big_steady]}''', "big_changed": '''${out[big_changed]}''',
-    "big_screens": '''${out[big_screens]}''',
+    "small_first": '''${out[small_first]}''', "small_steady": '''${out[small_steady]}''',
+    "small_changed": '''${out[small_changed]}''',
+    "big_first": '''${out[big_first]}''', "big_steady": '''${out[big_steady]}''',
+    "big_changed": '''${out[big_changed]}''', "big_daily": '''${out[big_daily]}''',
+    "big_posting": '''${out[big_posting]}''', "big_screens": '''${out[big_screens]}''',
 }.items()}
-floor = r["big_floor"]["seconds"]
+first, steady, changed = r["big_first"], r["big_steady"], r["big_changed"]
+daily, posting = r["big_daily"], r["big_posting"]
 print(json.dumps({
     "scale": float(sys.argv[1]),
-    "floor_s": floor,
-    "first_refresh_s": r["big_first"]["seconds"],
-    "first_refresh_added": r["big_first"]["added"],
-    "steady_refresh_s": r["big_steady"]["seconds"],
-    "steady_changes": sum(r["big_steady"][k] for k in ("added", "moved", "removed")),
-    "changed_1000_s": r["big_changed"]["seconds"],
-    "changed_1000_result": {k: r["big_changed"][k] for k in ("added", "moved", "removed", "unchanged")},
-    "ratio_first_to_floor": round(r["big_first"]["seconds"] / floor, 2),
-    "ratio_steady_to_floor": round(r["big_steady"]["seconds"] / floor, 2),
-    "ratio_changed_to_floor": round(r["big_changed"]["seconds"] / floor, 2),
+    "floor_s": steady["floor_s"],
+    "first_refresh_s": first["seconds"],
+    "first_refresh_added": first["added"],
+    "steady_refresh_s": steady["seconds"],
+    "steady_changes": sum(steady[k] for k in ("added", "moved", "removed")),
+    "steady_ratio_to_floor": steady["ratio_to_floor"],
+    "first_ratio_to_floor": first["ratio_to_floor"],
+    "changed_1000_s": changed["seconds"],
+    "changed_1000_result": {k: changed[k] for k in ("added", "moved", "removed", "unchanged")},
+    "daily_job": daily,
+    "posting_overhead": posting,
     "queries": {
-        "first": {"customers_10pct": r["small_first"]["queries"], "customers_100pct": r["big_first"]["queries"]},
-        "steady": {"customers_10pct": r["small_steady"]["queries"], "customers_100pct": r["big_steady"]["queries"]},
-        "changed_1000": {"customers_10pct": r["small_changed"]["queries"], "customers_100pct": r["big_changed"]["queries"]},
+        phase: {"customers_10pct": r[f"small_{phase}"]["queries"], "customers_100pct": r[f"big_{phase}"]["queries"]}
+        for phase in ("first", "steady", "changed")
     },
-    "peak_memory_mb": {k: r[f"big_{k}"]["memory_mb"] for k in ("first", "steady", "changed")},
+    "peak_memory_mb": {k: r[f"big_{k}"]["memory_mb"] for k in ("first", "steady", "changed", "daily")},
     "screens": {k: v for k, v in r["big_screens"].items() if k != "memory_mb"},
+    "budgets_met": {
+        "steady_under_3x_floor": steady["ratio_to_floor"]["ratio_median"] < 3,
+        "steady_under_5s": steady["seconds"] < 5,
+        "first_under_30s": first["seconds"] < 30,
+        "changed_1000_under_1s": changed["seconds"] < 1,
+        "daily_job_under_3x_steady": daily["ratio_to_steady"]["ratio_median"] < 3,
+        "posting_at_most_5pct_slower": posting["ratio_on_to_off"]["ratio_median"] <= 1.05,
+    },
 }))
 PY
