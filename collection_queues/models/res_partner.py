@@ -282,9 +282,7 @@ class ResPartner(models.Model):
         :return: True
         """
         self._collection_check_user()
-        status = arguments.record_arg(
-            self.env, "collection.status", status, self.env._("collection status")
-        )
+        status = self._collection_status_arg(status)
         note = arguments.text_arg(self.env, note, self.env._("The note"))
         if not status:
             raise UserError(self.env._("Choose the new collection status."))
@@ -325,9 +323,7 @@ class ResPartner(models.Model):
                 )
             )
         note = arguments.text_arg(self.env, note, self.env._("The note"))
-        status = arguments.record_arg(
-            self.env, "collection.status", status, self.env._("collection status")
-        )
+        status = self._collection_status_arg(status)
         if followup_date:
             followup_date = self._collection_followup_arg(followup_date)
         entries = self._collection_entries()
@@ -381,6 +377,18 @@ class ResPartner(models.Model):
         if not profile:
             raise UserError(self.env._("Choose a collection queue."))
         return profile
+
+    def _collection_status_arg(self, status):
+        status = arguments.record_arg(
+            self.env, "collection.status", status, self.env._("collection status")
+        )
+        if status and not status.active:
+            raise UserError(
+                self.env._(
+                    "The collection status %(status)s is archived.", status=status.name
+                )
+            )
+        return status
 
     def _collection_followup_arg(self, value):
         """A follow-up date: a real date, within a year of today."""

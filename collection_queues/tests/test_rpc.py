@@ -351,6 +351,9 @@ class TestRpcUsers(CollectionRpcCase):
     def test_bad_arguments_are_refused_clearly_and_change_nothing(self):
         customer = [self.customer.id]
         fresh = [self.make_customer("Not in a queue").id]
+        archived = (
+            self.env["collection.status"].create({"name": "Old", "active": False}).id
+        )
         cases = [
             # (user, model, method, args, kwargs, message)
             (fresh, "collection_put_in_queue", ("abc",), {}, "id of a collection queue"),
@@ -360,6 +363,7 @@ class TestRpcUsers(CollectionRpcCase):
             (fresh, "collection_put_in_queue", (True,), {}, "whole number"),
             (customer, "collection_move_to_queue", ("abc",), {}, "whole number"),
             (customer, "collection_change_status", ("abc",), {}, "collection status"),
+            (customer, "collection_change_status", (archived,), {}, "archived"),
             (customer, "collection_change_status", (self.status_hold.id,), {"note": ["x"]}, "must be text"),
             (customer, "collection_change_status", (self.status_hold.id,), {"note": 5}, "must be text"),
             (customer, "collection_log", (self.type_call.id,), {"note": {"a": 1}}, "must be text"),
