@@ -14,6 +14,7 @@
         "data/collection_activity_type_data.xml",
         "data/collection_status_data.xml",
         "data/ir_cron_data.xml",
+        "wizard/collection_wizard_views.xml",
         "views/collection_status_views.xml",
         "views/collection_activity_type_views.xml",
         "views/collection_profile_views.xml",

@@ -48,6 +48,13 @@ class CollectionBannerMixin(models.AbstractModel):
     in_collections = fields.Boolean(
         compute="_compute_collection_banner", groups="base.group_user"
     )
+    collection_queue_sequenced = fields.Boolean(
+        string="In a Sequenced Queue",
+        compute="_compute_collection_banner",
+        groups="collection_queues.group_collection_user",
+        help="The customer's queue fills and empties by its rules: users move "
+        "customers out of it, never remove them.",
+    )
 
     def _collection_customer(self):
         """(commercial partner, company) whose situation the record shows; an
@@ -84,6 +91,7 @@ class CollectionBannerMixin(models.AbstractModel):
             record.collection_status_id = entry.status_id
             record.collection_collector_id = entry.collector_id
             record.in_collections = bool(entry)
+            record.collection_queue_sequenced = entry.profile_id.auto_sequence
 
     @api.model
     def _collection_invalidate_banners(self):

@@ -133,7 +133,46 @@ class CollectionQueue(models.Model):
             )
         if not self.env.su:
             vals = self._check_user_values(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if "collector_id" in vals:
+            # The collector's follow-ups go with the customer.
+            self._followup_todos().write(
+                {"user_id": vals["collector_id"] or self.env.user.id}
+            )
+        if vals.get("next_followup_date") and not self.env.context.get(
+            "collection_followup_scheduled"
+        ):
+            self._move_followup(fields.Date.to_date(vals["next_followup_date"]))
+        return result
+
+    def _followup_todos(self):
+        """The open follow-up To-Dos of these entries."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        return self.sudo().activity_ids.filtered(
+            lambda activity: activity.activity_type_id == todo
+        )
+
+    def _schedule_followup(self, date, summary, note=""):
+        """A To-Do on ``date`` for each entry's collector (or the user), so that
+        the follow-up shows in their activities."""
+        for entry in self.sudo():
+            entry.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=date,
+                summary=summary,
+                note=note or "",
+                user_id=(entry.collector_id or self.env.user).id,
+            )
+
+    def _move_followup(self, date):
+        """A new follow-up date set on the entries: their next To-Do moves there,
+        or one is scheduled."""
+        for entry in self:
+            todos = entry._followup_todos().sorted("date_deadline")
+            if todos:
+                todos[0].date_deadline = date
+            else:
+                entry._schedule_followup(date, self.env._("Collection follow-up"))
 
     def _check_user_values(self, vals):
         """What a user may set directly, refused clearly when it makes no sense."""

@@ -346,21 +346,16 @@ class ResPartner(models.Model):
         vals = {"last_activity_date": today}
         if followup_date:
             vals["next_followup_date"] = followup_date
-        entries.sudo().write(vals)
+        entries.sudo().with_context(collection_followup_scheduled=True).write(vals)
         if status:
             changed = entries.filtered(lambda entry: entry.status_id != status)
             changed._change_status(status, user=self.env.user)
         if followup_date:
-            for entry in entries.sudo():
-                entry.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=followup_date,
-                    summary=self.env._(
-                        "Collection follow-up: %(type)s", type=activity_type.name
-                    ),
-                    note=note or "",
-                    user_id=(entry.collector_id or self.env.user).id,
-                )
+            entries._schedule_followup(
+                followup_date,
+                self.env._("Collection follow-up: %(type)s", type=activity_type.name),
+                note,
+            )
         return activities.ids
 
     def action_collection_refresh(self):

@@ -18,3 +18,4 @@ from . import test_owes_nothing
 from . import test_rpc
 from . import test_concurrent_transactions
 from . import test_security_defaults
+from . import test_wizards

@@ -1,0 +1,194 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import CollectionCase, days_ago, real_days_ago
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionDialogs(CollectionCase):
+    """The dialogs of the collection actions, opened from a partner, an entry or a
+    selection of entries, as the buttons and the Actions menu open them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.make_standard_profiles()
+        cls.customers = cls.env["res.partner"]
+        for name in ("Acme Plumbing", "Bolt Electric", "Cedar Roofing"):
+            customer = cls.make_customer(name)
+            cls.make_invoice(customer, 300, due=days_ago(10))
+            cls.customers |= customer
+        cls.customer = cls.customers[0]
+        cls.collector = cls.make_user(
+            "dialog_collector",
+            "base.group_user,collection_queues.group_collection_user",
+        )
+
+    def dialog(self, model, records, user=None, **defaults):
+        context = {
+            "active_model": records._name,
+            "active_ids": records.ids,
+            "active_id": records[:1].id,
+            **{f"default_{name}": value for name, value in defaults.items()},
+        }
+        env = self.env(user=user) if user else self.env
+        return Form(env[model].with_context(**context))
+
+    def entries(self, customers=None):
+        return self.Queue.search(
+            [
+                ("partner_id", "in", (customers or self.customers).ids),
+                ("state", "=", "open"),
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # Placement
+    # ------------------------------------------------------------------
+
+    def test_put_in_queue_from_the_partner_form(self):
+        dialog = self.dialog("collection.placement.wizard", self.customer, action="put")
+        self.assertEqual(dialog.partner_ids[:], self.customer)
+        self.assertIn(self.p_legal, dialog.allowed_profile_ids[:])
+        self.assertIn(self.p_1_30, dialog.allowed_profile_ids[:], "any queue")
+        dialog.profile_id = self.p_legal
+        self.assertEqual(
+            dialog.summary,
+            "Acme Plumbing will enter Legal with the status Do not dispatch.",
+        )
+        dialog.save().action_apply()
+        self.assertEqual(self.entry(self.customer).profile_id, self.p_legal)
+        self.assertEqual(self.customer.collection_status_id, self.status_hold)
+
+    def test_move_offers_only_queues_that_are_not_sequenced(self):
+        self.refresh()
+        dialog = self.dialog(
+            "collection.placement.wizard", self.entries(self.customer), action="move"
+        )
+        allowed = dialog.allowed_profile_ids[:]
+        self.assertEqual(allowed, self.p_legal | self.p_watch)
+        dialog.profile_id = self.p_watch
+        self.assertIn("will move to New customer watch", dialog.summary)
+        dialog.save().action_apply()
+        self.assertEqual(self.entry(self.customer).profile_id, self.p_watch)
+        self.assertEqual(self.customer.collection_status_id, self.status_late, "kept")
+
+    def test_remove_from_a_queue_that_is_not_sequenced(self):
+        self.customer.collection_put_in_queue(self.p_watch)
+        dialog = self.dialog(
+            "collection.placement.wizard", self.customer, action="remove"
+        )
+        self.assertIn("will leave their queue", dialog.summary)
+        dialog.save().action_apply()
+        self.assertFalse(self.entry(self.customer))
+
+    def test_the_rules_hold_from_the_dialog_too(self):
+        self.refresh()
+        dialog = self.dialog(
+            "collection.placement.wizard", self.customer, action="remove"
+        )
+        with self.assertRaisesRegex(UserError, "sequenced queue by its rules only"):
+            dialog.save().action_apply()
+        self.assertEqual(self.entry(self.customer).profile_id, self.p_1_30)
+
+    # ------------------------------------------------------------------
+    # Events, notes, statuses
+    # ------------------------------------------------------------------
+
+    def test_log_a_call_with_a_follow_up_and_a_new_status(self):
+        self.refresh()
+        followup = real_days_ago(-3)
+        dialog = self.dialog("collection.log.wizard", self.customer, mode="log")
+        dialog.activity_type_id = self.type_call
+        dialog.note = "<p>Promised to pay Friday</p>"
+        dialog.followup_date = followup
+        dialog.status_id = self.status_call
+        self.assertIn("Phone call is logged in the history of Acme", dialog.summary)
+        self.assertIn("follow-up To-Do on", dialog.summary)
+        self.assertIn("the status becomes Call accounting first", dialog.summary)
+        dialog.save().action_apply()
+        entry = self.entry(self.customer)
+        (line,) = self.history(self.customer, self.type_call.code)
+        self.assertIn("Promised to pay Friday", line.note)
+        self.assertEqual(entry.next_followup_date, followup)
+        self.assertEqual(entry.activity_ids.date_deadline, followup)
+        self.assertEqual(self.customer.collection_status_id, self.status_call)
+
+    def test_add_a_note(self):
+        self.refresh()
+        dialog = self.dialog("collection.log.wizard", self.customer, mode="note")
+        dialog.note = "<p>Owner travels until May</p>"
+        dialog.save().action_apply()
+        (line,) = self.history(self.customer, "note")
+        self.assertIn("Owner travels until May", line.note)
+
+    def test_change_the_status_of_a_selection_of_entries(self):
+        self.refresh()
+        entries = self.entries()
+        self.assertEqual(len(entries), 3)
+        dialog = self.dialog("collection.log.wizard", entries, mode="status")
+        self.assertEqual(dialog.partner_ids[:], self.customers)
+        dialog.status_id = self.status_hold
+        self.assertEqual(
+            dialog.summary, "The status of 3 customers becomes Do not dispatch."
+        )
+        dialog.save().action_apply()
+        self.assertEqual(set(entries.mapped("status_id")), {self.status_hold})
+        for customer in self.customers:
+            self.assertEqual(len(self.history(customer, "status")), 1)
+
+    # ------------------------------------------------------------------
+    # Collector and follow-ups
+    # ------------------------------------------------------------------
+
+    def test_assign_a_collector_who_gets_the_follow_ups(self):
+        self.refresh()
+        self.customer.collection_log(self.type_call.id, followup_date=real_days_ago(-2))
+        dialog = self.dialog("collection.assign.wizard", self.entries(self.customer))
+        dialog.collector_id = self.collector
+        self.assertIn("becomes the collector of Acme Plumbing", dialog.summary)
+        dialog.save().action_apply()
+        entry = self.entry(self.customer)
+        self.assertEqual(entry.collector_id, self.collector)
+        self.assertEqual(entry.activity_ids.user_id, self.collector)
+
+    def test_a_collector_must_be_a_collections_user(self):
+        self.refresh()
+        clerk = self.make_user("dialog_clerk", "base.group_user")
+        with self.assertRaisesRegex(UserError, "cannot be the collector"):
+            self.entry(self.customer).with_user(self.collector).write(
+                {"collector_id": clerk.id}
+            )
+
+    def test_editing_the_next_follow_up_schedules_or_moves_the_to_do(self):
+        self.refresh()
+        entry = self.entry(self.customer).with_user(self.collector)
+        entry.next_followup_date = real_days_ago(-4)
+        self.assertEqual(entry.activity_ids.date_deadline, real_days_ago(-4))
+        entry.next_followup_date = real_days_ago(-6)
+        self.assertEqual(len(entry.activity_ids), 1, "moved, not doubled")
+        self.assertEqual(entry.activity_ids.date_deadline, real_days_ago(-6))
+
+    def test_a_collector_not_allowed_on_a_queue_cannot_act_from_a_dialog(self):
+        secret = self.make_profile(
+            "Secret",
+            user_ids=[
+                (
+                    6,
+                    0,
+                    self.make_user(
+                        "other",
+                        "base.group_user,collection_queues.group_collection_user",
+                    ).ids,
+                )
+            ],
+        )
+        self.customer.collection_put_in_queue(secret)
+        dialog = self.dialog(
+            "collection.log.wizard", self.customer, user=self.collector, mode="note"
+        )
+        dialog.note = "<p>Sneaky</p>"
+        with self.assertRaises(AccessError):
+            dialog.save().action_apply()
+        self.assertFalse(self.history(self.customer, "note"))
