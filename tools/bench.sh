@@ -10,7 +10,7 @@ setup
 export ODOO_CONF
 key=$(printf '%s' "$SCALE" | tr -c '0-9' '_')
 template="cq_bench_data_${key}"
-run_db="cq_bench_run"
+run_db="cq_bench_run_${key}"
 bench() { PYTHONPATH="$ODOO_SRC" "$VENV/bin/python" "$REPO_ROOT/tools/bench.py" "$@"; }
 
 if ! db_exists "$template"; then

@@ -8,6 +8,8 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 REFRESH_ON_CHANGE_PARAM = "collection_queues.refresh_on_change"
+# Customers refreshed per transaction of the refresh job.
+BATCH_SIZE = 5000
 
 
 class CollectionRefreshRequest(models.Model):
@@ -51,20 +53,37 @@ class CollectionRefreshRequest(models.Model):
 
     @api.model
     def _enqueue_all(self):
-        """Queue every customer who has open receivables or is in a queue."""
+        """Queue every customer a refresh may change: those in a queue, and those
+        with an item old enough for some sequenced profile's window (nobody
+        else can meet one)."""
         self.env.flush_all()
-        open_items = self.env["collection.sequencer"]._open_items_sql(
-            fields.Date.context_today(self), self.env["res.company"].sudo().search([])
-        )
+        profiles = self.env["collection.profile"].sudo()
+        youngest = profiles._read_group(
+            [("auto_sequence", "=", True)], aggregates=["days_past_due_min:min"]
+        )[0][0]
+        candidates = SQL()
+        if youngest is not None:
+            open_items = self.env["collection.sequencer"]._open_items_sql(
+                fields.Date.context_today(self),
+                self.env["res.company"].sudo().search([]),
+            )
+            candidates = SQL(
+                """
+                SELECT item.partner_id FROM (%s) item
+                 WHERE item.residual > 0 AND item.days >= %s
+                 UNION
+                """,
+                open_items,
+                youngest,
+            )
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO collection_refresh_request (partner_id)
-                SELECT item.partner_id FROM (%s) item
-                 UNION
+                %s
                 SELECT partner_id FROM collection_queue WHERE state = 'open'
                 """,
-                open_items,
+                candidates,
             )
         )
 
@@ -77,19 +96,16 @@ class CollectionRefreshRequest(models.Model):
             cron._trigger(fields.Datetime.now() + delay if delay else None)
 
     @api.model
-    def _process_batch(self, batch_size=5000):
-        """Refresh the next customers waiting, in every company; report progress to
-        the cron runner, which commits and calls again while some remain."""
+    def _process_batch(self, batch_size=BATCH_SIZE):
+        """Refresh the customers of the oldest requests, in every company; report
+        progress to the cron runner, which commits and calls again while some
+        remain."""
         self.env.flush_all()
+        # The oldest requests by id (the primary key's index): no aggregate over
+        # the whole table, which holds every customer after the daily job.
         self.env.cr.execute(
             SQL(
-                """
-                SELECT partner_id, MAX(id)
-                  FROM collection_refresh_request
-                 GROUP BY partner_id
-                 ORDER BY MIN(id)
-                 LIMIT %s
-                """,
+                "SELECT id, partner_id FROM collection_refresh_request ORDER BY id LIMIT %s",
                 batch_size,
             )
         )
@@ -97,16 +113,17 @@ class CollectionRefreshRequest(models.Model):
         if not rows:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
-        partners = self.env["res.partner"].browse(
-            [partner_id for partner_id, _ in rows]
-        )
+        partner_ids = list(dict.fromkeys(partner_id for _id, partner_id in rows))
+        last_id = rows[-1][0]
         companies = self.env["res.company"].sudo().search([])
         result = (
             self.env["collection.sequencer"]
             .sudo()
             .with_context(allowed_company_ids=companies.ids)
             ._refresh(
-                companies, partners=partners, date=fields.Date.context_today(self)
+                companies,
+                partners=self.env["res.partner"].browse(partner_ids),
+                date=fields.Date.context_today(self),
             )
         )
         if result["skipped_companies"]:
@@ -118,19 +135,18 @@ class CollectionRefreshRequest(models.Model):
             self._trigger_refresh(delay=timedelta(minutes=1))
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
+        # Done: these customers' requests up to the last one read (the refresh
+        # saw the changes they were made for); later ones wait for the next batch.
         self.env.cr.execute(
             SQL(
                 """
-                DELETE FROM collection_refresh_request request
-                 USING (SELECT unnest(%s::int[]) AS partner_id, unnest(%s::int[]) AS max_id) done
-                 WHERE request.partner_id = done.partner_id AND request.id <= done.max_id
+                DELETE FROM collection_refresh_request
+                 WHERE partner_id = ANY(%s) AND id <= %s
                 """,
-                [partner_id for partner_id, _ in rows],
-                [max_id for _, max_id in rows],
+                partner_ids,
+                last_id,
             )
         )
-        self.env.cr.execute(
-            "SELECT COUNT(DISTINCT partner_id) FROM collection_refresh_request"
-        )
+        self.env.cr.execute("SELECT COUNT(*) FROM collection_refresh_request")
         remaining = self.env.cr.fetchone()[0]
-        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
+        self.env["ir.cron"]._notify_progress(done=len(partner_ids), remaining=remaining)

@@ -2,6 +2,7 @@
 import ast
 import logging
 from collections import namedtuple
+from contextlib import contextmanager
 
 import psycopg2
 from markupsafe import Markup
@@ -379,7 +380,10 @@ class CollectionSequencer(models.AbstractModel):
         query = SQL(
             """
             WITH tree(company_id, bit) AS %(tree)s,
-            item AS (%(open_items)s),
+            -- OFFSET 0 keeps the items from being inlined into the aggregates:
+            -- each item's days and residual are then computed once, not once
+            -- per filtered aggregate.
+            item AS (%(open_items)s OFFSET 0),
             fact AS (
                 SELECT item.partner_id,
                        SUM(item.residual) AS amount_due,
@@ -453,18 +457,16 @@ class CollectionSequencer(models.AbstractModel):
         cr = self.env.cr
         cr.execute("DROP TABLE IF EXISTS collection_refresh_fact")
         # JIT-compiling the many filtered aggregates costs more than it saves on a
-        # query that runs once.
-        cr.execute("SELECT current_setting('jit')")
-        jit = cr.fetchone()[0]
-        cr.execute("SET LOCAL jit = off")
-        cr.execute(
-            SQL(
-                "CREATE TEMPORARY TABLE collection_refresh_fact ON COMMIT DROP AS %s",
-                query,
+        # query that runs once; sorting a million items in PostgreSQL's default
+        # 4 MB of memory spills to disk.
+        with self._pg_settings(jit="off", work_mem="32MB"):
+            cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE collection_refresh_fact ON COMMIT DROP AS %s",
+                    query,
+                )
             )
-        )
-        fact_count = cr.rowcount
-        cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+            fact_count = cr.rowcount
         if fact_count > CHUNK:
             cr.execute("CREATE INDEX ON collection_refresh_fact (partner_id)")
         last = 0
@@ -489,6 +491,34 @@ class CollectionSequencer(models.AbstractModel):
             if len(rows) < CHUNK:
                 break
         cr.execute("DROP TABLE collection_refresh_fact")
+
+    @contextmanager
+    def _pg_settings(self, **settings):
+        """PostgreSQL settings for the queries of the block only."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(SQL("current_setting(%s)", name) for name in settings),
+            )
+        )
+        previous = dict(zip(settings, cr.fetchone(), strict=True))
+
+        def set_all(values):
+            cr.execute(
+                SQL(
+                    "SELECT %s",
+                    SQL(", ").join(
+                        SQL("set_config(%s, %s, true)", name, value)
+                        for name, value in values.items()
+                    ),
+                )
+            )
+
+        set_all(settings)
+        yield
+        # Not on an error: the rollback that follows restores them.
+        set_all(previous)
 
     @api.model
     def _window_details(self, scope, placements, date):
@@ -547,7 +577,8 @@ class CollectionSequencer(models.AbstractModel):
             rule for rule in rules if not closing or rule.profile_id not in closing.ids
         ]
         credits_reduce, digits = scope["credits_reduce"], scope["digits"]
-        window_keys = [
+        # Per rule: its profile and the columns of its window's facts.
+        window_columns = [
             (
                 rule.profile_id,
                 f"amount_{index}",
@@ -555,17 +586,17 @@ class CollectionSequencer(models.AbstractModel):
             )
             for index, rule in enumerate(rules)
         ]
+        no_categories = frozenset()
         decisions = []
         for row in rows:
             windows = {}
-            for profile_id, amount_key, branches_key in window_keys:
-                amount = getattr(row, amount_key)
+            for profile_id, amount_column, branches_column in window_columns:
+                amount = getattr(row, amount_column)
+                # None: a customer with an entry and no open item left.
                 if amount and amount > 0:
+                    branches = branches_column and getattr(row, branches_column)
                     windows[profile_id] = planner.WindowFacts(
-                        amount,
-                        int(getattr(row, branches_key) or "0", 2)
-                        if branches_key
-                        else 0,
+                        amount, int(branches, 2) if branches else 0
                     )
             current = None
             if row.entry_id:
@@ -577,7 +608,7 @@ class CollectionSequencer(models.AbstractModel):
             facts = planner.CustomerFacts(
                 row.partner_id,
                 bool(row.is_company),
-                frozenset(row.category_ids or ()),
+                frozenset(row.category_ids) if row.category_ids else no_categories,
                 row.credit_amount or 0.0,
                 windows,
                 row.amount_due or 0.0,
@@ -620,7 +651,11 @@ class CollectionSequencer(models.AbstractModel):
         entry_of = {
             entry.id: entry
             for entry in Queue.browse(
-                [row.entry_id for _decision, row in decisions if row.entry_id]
+                [
+                    row.entry_id
+                    for decision, row in decisions
+                    if decision.action in (planner.MOVED, planner.REMOVED)
+                ]
             )
         }
         details = self._window_details(
@@ -633,6 +668,14 @@ class CollectionSequencer(models.AbstractModel):
             date,
         )
         for decision, row in decisions:
+            if decision.action == planner.REMOVED:
+                removals.append(
+                    {
+                        "entry": entry_of[row.entry_id],
+                        "reason": self._removal_reason(scope, row, closing),
+                    }
+                )
+                continue
             amounts = self._amounts(scope, decision, row)
             if decision.action == planner.ADDED:
                 placements.append(
@@ -650,13 +693,6 @@ class CollectionSequencer(models.AbstractModel):
                         "profile": scope["profiles"][decision.rule.profile_id],
                         "reason": self._reason(scope, decision, row, details, closing),
                         **amounts,
-                    }
-                )
-            elif decision.action == planner.REMOVED:
-                removals.append(
-                    {
-                        "entry": entry_of[row.entry_id],
-                        "reason": self._removal_reason(scope, row, closing),
                     }
                 )
             elif not self._same_amounts(scope, amounts, row):

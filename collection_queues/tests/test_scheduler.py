@@ -151,6 +151,24 @@ class TestScheduledRefresh(CollectionCase):
         self.assertEqual(self.entry(self.customer).profile_id, self.profile)
         self.assertEqual(self.entry(pinned).profile_id, legal)
 
+    def test_daily_job_leaves_out_customers_no_rule_can_place(self):
+        """Only what a refresh may change is queued: a customer whose items are
+        not yet due (or younger than every sequenced window) meets no profile."""
+        not_due = self.make_customer("Not yet due")
+        self.make_invoice(not_due, 300, due=days_ago(-20))
+        due_today = self.make_customer("Due today")
+        self.make_invoice(due_today, 300, due=days_ago(0))
+        self.Request.search([]).unlink()  # those of the postings
+        self.Profile._cron_refresh_queues()
+        self.assertFalse(self.requested(not_due))
+        self.assertFalse(self.requested(due_today))
+        # A window that starts on the due date takes in the customer due today.
+        self.make_profile("Due", 5, (0, 0), 100)
+        self.Request.search([]).unlink()
+        self.Profile._cron_refresh_queues()
+        self.assertFalse(self.requested(not_due))
+        self.assertTrue(self.requested(due_today))
+
     def test_daily_time_and_switch_in_settings(self):
         daily = self.env.ref("collection_queues.ir_cron_refresh_queues")
         self.env.user.tz = "UTC"
