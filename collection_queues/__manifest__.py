@@ -15,6 +15,7 @@
         "data/collection_status_data.xml",
         "data/ir_cron_data.xml",
         "wizard/collection_wizard_views.xml",
+        "wizard/collection_refresh_wizard_views.xml",
         "views/collection_status_views.xml",
         "views/collection_activity_type_views.xml",
         "views/collection_profile_views.xml",
@@ -25,10 +26,15 @@
         "views/res_config_settings_views.xml",
         "views/collection_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "collection_queues/static/src/components/**/*",
+        ],
+    },
     "demo": [
         "demo/collection_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "installable": True,
-    "application": False,
+    "application": True,
 }

@@ -12,7 +12,11 @@ VENV="${VENV:-$REPO_ROOT/.venv}"
 VAR_DIR="$REPO_ROOT/var"
 ODOO_CONF="$VAR_DIR/odoo.conf"
 ADDON=collection_queues
-ADDONS="collection_queues"
+# Every addon of the repository: the main one and its bridges.
+ADDONS="collection_queues collection_queues_sale"
+ADDONS_CSV="${ADDONS// /,}"
+# What the cached database holds: Odoo's apps the addons build on.
+CACHE_MODULES="account,mail,sale"
 DB_USER="$(id -un)"
 export TZ=UTC PGHOST="${PGHOST:-/var/run/postgresql}"
 
@@ -149,17 +153,17 @@ drop_db() {
     rm -rf "$(filestore_dir "$1")"
 }
 
-# A database with Odoo's accounting (and demo data) already installed, built once per
+# A database with Odoo's accounting and sales (and demo data) already installed, built once per
 # Odoo source and reused as a template, so that every run starts from a fresh copy in
 # about a second instead of reinstalling `account`.
 ensure_cache_db() {
     local key name
-    key=$(cat "$ODOO_SRC/odoo/release.py" "$ODOO_SRC/requirements.txt" | sha1sum | cut -c1-10)
+    key=$( (cat "$ODOO_SRC/odoo/release.py" "$ODOO_SRC/requirements.txt"; echo "$CACHE_MODULES") | sha1sum | cut -c1-10)
     name="cq_cache_${key}"
     if ! db_exists "$name"; then
-        log "Building the cached database $name (account, mail; about a minute, once)"
+        log "Building the cached database $name ($CACHE_MODULES; a few minutes, once)"
         drop_db "${name}_tmp"
-        odoo -d "${name}_tmp" -i account,mail --stop-after-init --logfile="$VAR_DIR/cache_db.log" \
+        odoo -d "${name}_tmp" -i "$CACHE_MODULES" --stop-after-init --logfile="$VAR_DIR/cache_db.log" \
             || die "installing account failed; see $VAR_DIR/cache_db.log"
         psql -d postgres -qc "alter database \"${name}_tmp\" rename to \"$name\""
         mv "$(filestore_dir "${name}_tmp")" "$(filestore_dir "$name")" 2>/dev/null || true

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 HEADER = "# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).\n"
-ADDONS = ("collection_queues",)
+ADDONS = ("collection_queues", "collection_queues_sale")
 
 
 def missing(root):

@@ -8,7 +8,7 @@ db="${POT_DB:-}"
 if [ -z "$db" ]; then
     db=cq_pot
     clone_db "$(ensure_cache_db)" "$db"
-    odoo -d "$db" -i "$ADDONS" --stop-after-init --logfile="$VAR_DIR/makepot.log" \
+    odoo -d "$db" -i "$ADDONS_CSV" --stop-after-init --logfile="$VAR_DIR/makepot.log" \
         || die "installing $ADDONS failed; see $VAR_DIR/makepot.log"
 fi
 for addon in $ADDONS; do

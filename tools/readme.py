@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("collection_queues",)
+ADDONS = ("collection_queues", "collection_queues_sale")
 
 # (fragment, section title), in the order of OCA's readme generator.
 SECTIONS = [

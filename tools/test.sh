@@ -15,7 +15,7 @@ cache_db=$(ensure_cache_db)
 log "Installing $ADDONS into a fresh copy of $cache_db ($TEST_DB)"
 clone_db "$cache_db" "$TEST_DB"
 install_log="$VAR_DIR/install.log"
-odoo -d "$TEST_DB" -i "$ADDONS" --stop-after-init --logfile="$install_log" \
+odoo -d "$TEST_DB" -i "$ADDONS_CSV" --stop-after-init --logfile="$install_log" \
     || die "installing $ADDONS failed; see $install_log"
 # A clean install logs nothing worse than INFO. The one exception: Odoo's warning
 # about running as root, a fact of the machine, not of the addon.
@@ -51,7 +51,7 @@ set +e
 PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
     -p no:cacheprovider --odoo-http \
     --odoo-database="$TEST_DB" --odoo-config="$ODOO_CONF" \
-    "$@" "$REPO_ROOT/collection_queues/tests"
+    "$@" $(for addon in $ADDONS; do echo "$REPO_ROOT/$addon/tests"; done)
 status=$?
 set -e
 case $status in

@@ -43,6 +43,9 @@ class CollectionActivity(models.Model):
     user_id = fields.Many2one(
         "res.users", string="User", readonly=True, help="Empty: the System."
     )
+    done_by = fields.Char(
+        compute="_compute_done_by", help="The user who did it, or the System."
+    )
     queue_id = fields.Many2one(
         "collection.queue", string="Queue Entry", readonly=True, index=True
     )
@@ -68,6 +71,11 @@ class CollectionActivity(models.Model):
     note = fields.Html(readonly=True)
     followup_date = fields.Date(string="Follow-up", readonly=True)
     active = fields.Boolean(default=True)
+
+    @api.depends("user_id")
+    def _compute_done_by(self):
+        for line in self:
+            line.done_by = line.user_id.name or self.env._("System")
 
     @api.model
     def _record(self, lines, user=None, date=None):

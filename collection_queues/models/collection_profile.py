@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import format_amount
 
 from . import collection_arguments as arguments
 
@@ -102,7 +104,23 @@ class CollectionProfile(models.Model):
         domain=[("model", "=", "collection.queue")],
     )
     entry_ids = fields.One2many("collection.queue", "profile_id", string="Entries")
-    open_entry_count = fields.Integer(compute="_compute_open_entry_count")
+    rule_summary = fields.Char(
+        string="Rules",
+        compute="_compute_rule_summary",
+        help="Who the rules place here, in one line.",
+    )
+    # The overview's figures, over the open entries the user may read.
+    open_entry_count = fields.Integer(
+        string="Customers", compute="_compute_overview_figures"
+    )
+    open_amount_due = fields.Monetary(
+        string="Amount Due", compute="_compute_overview_figures"
+    )
+    followup_due_count = fields.Integer(
+        string="Follow-ups Due",
+        compute="_compute_overview_figures",
+        help="Customers whose next follow-up is today or late.",
+    )
 
     # Checked at commit, so that the constraint below reports a clear message first.
     _sql_constraints = [
@@ -115,16 +133,54 @@ class CollectionProfile(models.Model):
         ),
     ]
 
-    def _compute_open_entry_count(self):
-        counts = dict(
-            self.env["collection.queue"]._read_group(
-                [("profile_id", "in", self.ids), ("state", "=", "open")],
+    @api.depends(
+        "auto_sequence",
+        "days_past_due_min",
+        "days_past_due_max",
+        "min_amount_past_due",
+        "currency_id",
+    )
+    def _compute_rule_summary(self):
+        for profile in self:
+            if not profile.auto_sequence:
+                profile.rule_summary = self.env._("Placed by users only")
+                continue
+            days = (
+                f"{profile.days_past_due_min}–{profile.days_past_due_max}"
+                if profile.days_past_due_max
+                else f"{profile.days_past_due_min}+"
+            )
+            profile.rule_summary = self.env._(
+                "%(days)s days past due, over %(amount)s",
+                days=days,
+                amount=format_amount(
+                    self.env, profile.min_amount_past_due, profile.currency_id
+                ),
+            )
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_overview_figures(self):
+        Queue = self.env["collection.queue"]
+        domain = [("profile_id", "in", self.ids), ("state", "=", "open")]
+        totals = {
+            profile: (count, amount_due)
+            for profile, count, amount_due in Queue._read_group(
+                domain, ["profile_id"], ["__count", "amount_due:sum"]
+            )
+        }
+        today = fields.Date.context_today(self)
+        followups_due = dict(
+            Queue._read_group(
+                expression.AND([domain, [("next_followup_date", "<=", today)]]),
                 ["profile_id"],
                 ["__count"],
             )
         )
         for profile in self:
-            profile.open_entry_count = counts.get(profile, 0)
+            profile.open_entry_count, profile.open_amount_due = totals.get(
+                profile, (0, 0.0)
+            )
+            profile.followup_due_count = followups_due.get(profile, 0)
 
     @api.constrains("days_past_due_min", "days_past_due_max", "min_amount_past_due")
     def _check_thresholds(self):
@@ -295,8 +351,9 @@ class CollectionProfile(models.Model):
         )
 
     def action_refresh_queues(self):
-        # A list button: called on the selected profiles, refreshes every queue.
-        return self._refresh_notification(self.refresh_queues())
+        """The refresh dialog, showing what a refresh would do now (a list or
+        kanban button: whatever the selection, every queue is refreshed)."""
+        return self.env["collection.refresh.wizard"]._open_preview()
 
     @api.model
     def _refresh_notification(self, result):
@@ -331,7 +388,13 @@ class CollectionProfile(models.Model):
             "collection_queues.action_collection_queue"
         )
         action["domain"] = [("profile_id", "=", self.id)]
-        action["context"] = {"search_default_open": 1}
+        action["context"] = {"search_default_open": 1, "group_by": []}
+        action["display_name"] = self.name
+        return action
+
+    def action_open_followups_due(self):
+        action = self.action_open_entries()
+        action["context"]["search_default_followup_due"] = 1
         return action
 
     @api.model

@@ -102,6 +102,10 @@ class CollectionQueue(models.Model):
     collection_activity_ids = fields.One2many(
         "collection.activity", "queue_id", string="History"
     )
+    customer_history_count = fields.Integer(
+        compute="_compute_customer_history_count",
+        help="Lines of the customer's whole collection history, every stay included.",
+    )
     phone = fields.Char(related="partner_id.phone")
     email = fields.Char(related="partner_id.email")
     profile_auto_sequence = fields.Boolean(related="profile_id.auto_sequence")
@@ -115,6 +119,21 @@ class CollectionQueue(models.Model):
             "This customer is already in a collection queue of this company.",
         ),
     ]
+
+    def _compute_customer_history_count(self):
+        counts = dict(
+            self.env["collection.activity"]._read_group(
+                [("partner_id", "in", self.partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for entry in self:
+            entry.customer_history_count = counts.get(entry.partner_id, 0)
+
+    def action_open_customer_history(self):
+        self.ensure_one()
+        return self.partner_id.action_open_collection_history()
 
     @api.depends("partner_id", "profile_id")
     def _compute_display_name(self):

@@ -31,9 +31,42 @@ class ResPartner(models.Model):
         string="Collection History",
         groups="collection_queues.group_collection_user",
     )
+    collection_activity_count = fields.Integer(
+        string="Collection History Count",
+        compute="_compute_collection_activity_count",
+        groups="collection_queues.group_collection_user",
+    )
 
     def _collection_customer(self):
         return self.commercial_partner_id, self.env.company
+
+    def _compute_collection_activity_count(self):
+        # The lines the user may read (their queues, their companies).
+        counts = dict(
+            self.env["collection.activity"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.collection_activity_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_open_collection_history(self):
+        """The customer's collection history, as a list to sort, group and analyse."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "collection_queues.action_collection_activity"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {}
+        action["display_name"] = self.env._(
+            "Collection History of %(customer)s",
+            customer=self.commercial_partner_id.display_name,
+        )
+        return action
 
     def _search_in_collections(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

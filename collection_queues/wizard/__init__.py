@@ -3,3 +3,5 @@ from . import collection_action_wizard
 from . import collection_placement_wizard
 from . import collection_log_wizard
 from . import collection_assign_wizard
+from . import collection_refresh_wizard
+from . import collection_refresh_wizard_line
