@@ -30,6 +30,9 @@
         "web.assets_backend": [
             "collection_queues/static/src/components/**/*",
         ],
+        "web.assets_tests": [
+            "collection_queues/static/tests/tours/*",
+        ],
     },
     "demo": [
         "demo/collection_demo.xml",

@@ -10,6 +10,11 @@
     "data": [
         "views/sale_order_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "collection_queues_sale/static/tests/tours/*",
+        ],
+    },
     "installable": True,
     "auto_install": True,
 }

@@ -388,7 +388,7 @@ class CollectionProfile(models.Model):
             "collection_queues.action_collection_queue"
         )
         action["domain"] = [("profile_id", "=", self.id)]
-        action["context"] = {"search_default_open": 1, "group_by": []}
+        action["context"] = {"search_default_open": 1}
         action["display_name"] = self.name
         return action
 

@@ -19,3 +19,5 @@ from . import test_rpc
 from . import test_concurrent_transactions
 from . import test_security_defaults
 from . import test_wizards
+from . import test_workspace
+from . import test_tours

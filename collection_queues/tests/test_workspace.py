@@ -47,7 +47,7 @@ class TestWorkspace(CollectionCase):
         self.assertFalse(lines[self.acme].from_profile_id)
         self.assertEqual(lines[self.bolt].profile_id, self.p_61_90)
         self.assertIn("61–90 days past due", lines[self.bolt].reason)
-        self.assertIn("adds 2 customers", preview.summary)
+        self.assertIn("2 added, 0 moved, 0 removed", preview.summary)
         self.assertFalse(self.entry(self.acme), "a preview changes nothing")
 
     def test_preview_then_apply(self):

@@ -74,8 +74,8 @@ class CollectionRefreshWizard(models.TransientModel):
                 )
                 continue
             wizard.summary = self.env._(
-                "A refresh now adds %(added)s customers, moves %(moved)s and removes "
-                "%(removed)s, by the rules of the sequenced queues.",
+                "By the rules of the sequenced queues, a refresh now makes these "
+                "changes: %(added)s added, %(moved)s moved, %(removed)s removed.",
                 added=wizard.added_count,
                 moved=wizard.moved_count,
                 removed=wizard.removed_count,

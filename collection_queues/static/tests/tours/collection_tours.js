@@ -1,0 +1,125 @@
+/** @odoo-module **/
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import {registry} from "@web/core/registry";
+
+const {DateTime} = luxon;
+
+/** Pick ``name`` in the many2one field ``field`` of the open dialog. */
+function pickInDialog(field, name) {
+    return [
+        {
+            trigger: `.modal .o_field_widget[name=${field}] input`,
+            run: `edit ${name}`,
+        },
+        {
+            trigger: `.o-autocomplete--dropdown-item a:contains(${name})`,
+            run: "click",
+        },
+    ];
+}
+
+// A collector: the overview, their queue, an entry; a call logged with a
+// follow-up date and a new status; the customer's banner shows the new status.
+registry.category("web_tour.tours").add("collection_queues_collector_tour", {
+    url: "/odoo/action-collection_queues.action_collection_overview",
+    steps: () => [
+        {
+            trigger: ".o_kanban_record:contains(Tour Queue)",
+            run: "click",
+        },
+        {
+            trigger: ".o_data_row td:contains(Tour Customer)",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button:contains(Log Event)",
+            run: "click",
+        },
+        ...pickInDialog("activity_type_id", "Tour Call"),
+        ...pickInDialog("status_id", "Tour Promised"),
+        {
+            trigger: ".modal .o_field_widget[name=followup_date] input",
+            run: `edit ${DateTime.now().plus({days: 7}).toFormat("MM/dd/yyyy")}`,
+        },
+        {
+            trigger: ".modal:contains(Tour Call is logged)",
+        },
+        {
+            trigger: ".modal .modal-footer button:contains(Apply)",
+            run: "click",
+        },
+        {
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .o_field_widget[name=status_id]:contains(Tour Promised)",
+        },
+        {
+            trigger: ".o_form_view .oe_title .o_field_widget[name=partner_id] a",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_collection_banner:contains(Tour Promised)",
+        },
+    ],
+});
+
+// A manager previews a refresh (what would change and why) and applies it.
+registry.category("web_tour.tours").add("collection_queues_refresh_tour", {
+    url: "/odoo/action-collection_queues.action_collection_overview",
+    steps: () => [
+        {
+            trigger: ".o_control_panel button:contains(Refresh Queues)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_data_row:contains(Tour Late Customer):contains(Added)",
+        },
+        {
+            trigger: ".modal:contains(1 added)",
+        },
+        {
+            trigger: ".modal .modal-footer button:contains(Refresh Now)",
+            run: "click",
+        },
+        {
+            trigger: ".o_notification:contains(1 added)",
+        },
+    ],
+});
+
+// A manager changes the status of three selected entries at once.
+registry.category("web_tour.tours").add("collection_queues_bulk_status_tour", {
+    url: "/odoo/action-collection_queues.action_collection_overview",
+    steps: () => [
+        {
+            trigger: ".o_kanban_record:contains(Tour Bulk Queue)",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains(Bulk Customer 3)",
+        },
+        {
+            trigger: "thead .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            trigger: ".o_control_panel .o_cp_action_menus button:contains(Actions)",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Change Status)",
+            run: "click",
+        },
+        ...pickInDialog("status_id", "Tour Promised"),
+        {
+            trigger: ".modal:contains(The status of 3 customers becomes Tour Promised)",
+        },
+        {
+            trigger: ".modal .modal-footer button:contains(Apply)",
+            run: "click",
+        },
+        {
+            trigger:
+                "body:not(:has(.modal)) .o_list_view:not(:has(.o_data_row:not(:contains(Tour Promised))))",
+        },
+    ],
+});

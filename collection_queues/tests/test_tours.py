@@ -1,0 +1,75 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .tour_common import CollectionTourCase
+
+OVERVIEW = "/odoo/action-collection_queues.action_collection_overview"
+
+
+@tagged("post_install", "-at_install")
+class TestTours(CollectionTourCase):
+    """The daily work with the mouse, in a real browser."""
+
+    def entry_of(self, customer):
+        return self.env["collection.queue"].search(
+            [("partner_id", "=", customer.id), ("state", "=", "open")]
+        )
+
+    def test_collector_logs_a_call_with_a_follow_up_and_a_new_status(self):
+        self.start_tour(
+            OVERVIEW, "collection_queues_collector_tour", login="tour_collector"
+        )
+        self.entry.invalidate_recordset()
+        self.assertEqual(self.entry.status_id, self.promised)
+        self.assertTrue(self.entry.next_followup_date)
+        call = self.entry.collection_activity_ids.filtered(
+            lambda line: line.activity_type_id.code == "tour_call"
+        )
+        self.assertEqual(call.user_id, self.collector)
+        self.assertEqual(call.followup_date, self.entry.next_followup_date)
+        self.assertTrue(
+            self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "collection.queue"),
+                    ("res_id", "=", self.entry.id),
+                    ("user_id", "=", self.collector.id),
+                    ("date_deadline", "=", self.entry.next_followup_date),
+                ]
+            ),
+            "the follow-up is a To-Do of the collector",
+        )
+
+    def test_manager_previews_a_refresh_and_applies_it(self):
+        tag = self.env["res.partner.category"].create({"name": "Tour late payers"})
+        window = self.env["collection.profile"].create(
+            {
+                "name": "Tour Window",
+                "company_id": self.company.id,
+                "auto_sequence": True,
+                "sequence_number": 95,
+                "days_past_due_min": 1,
+                "min_amount_past_due": 10,
+                "partner_category_ids": [tag.id],
+            }
+        )
+        late = self.env["res.partner"].create(
+            {"name": "Tour Late Customer", "is_company": True, "category_id": [tag.id]}
+        )
+        self.make_invoice(late, 500, days_late=10)
+        self.start_tour(OVERVIEW, "collection_queues_refresh_tour", login="admin")
+        self.assertEqual(self.entry_of(late).profile_id, window)
+
+    def test_manager_changes_the_status_of_three_selected_entries(self):
+        bulk = self.env["collection.profile"].create(
+            {"name": "Tour Bulk Queue", "company_id": self.company.id}
+        )
+        customers = self.env["res.partner"].create(
+            [
+                {"name": f"Bulk Customer {number}", "is_company": True}
+                for number in (1, 2, 3)
+            ]
+        )
+        customers.collection_put_in_queue(bulk.id)
+        self.start_tour(OVERVIEW, "collection_queues_bulk_status_tour", login="admin")
+        for customer in customers:
+            self.assertEqual(self.entry_of(customer).status_id, self.promised)

@@ -1,0 +1,36 @@
+/** @odoo-module **/
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import {registry} from "@web/core/registry";
+
+// A salesperson opens a customer in collections and one of its sales orders: the
+// banner on both, and nothing else of collections.
+registry.category("web_tour.tours").add("collection_queues_salesperson_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_collection_banner:contains(Tour Promised)",
+        },
+        {
+            trigger: ".o_form_view .o_notebook:not(:has(a:contains(Collections)))",
+        },
+        {
+            trigger: ".o_form_view .o_collection_banner:contains(Tour Queue)",
+        },
+        {
+            trigger: "body:not(:has(button[name=action_open_collection_history]))",
+        },
+        {
+            trigger: ".o_form_view .oe_stat_button[name=action_view_sale_order]",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains(Tour Customer) td[name=name]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=order_line]",
+        },
+        {
+            trigger: ".o_form_view .o_collection_banner:contains(Tour Promised)",
+        },
+    ],
+});
