@@ -1,7 +1,7 @@
 """Benchmark of the sequencing refresh on a large receivables book.
 
     python tools/bench.py generate --db DB --scale 1.0
-    python tools/bench.py measure --db DB --phase first|steady|changed|floor|screens
+    python tools/bench.py measure --db DB --phase first|steady|changed|daily|posting|screens|bulk
 
 ``generate`` writes, directly in PostgreSQL, two companies with their customers and
 open receivable items: "Bench" (100,000 customers x 10 items at scale 1) and "Bench
@@ -550,6 +550,63 @@ def screens(env, company):
     return counts
 
 
+def bulk_actions(env, company):
+    """The dialogs on a selection of entries, as the Actions menu opens them: the
+    seconds and queries of each, on 100 and on 1,000 entries (rolled back)."""
+    env = manager_env(env, company)
+    Queue = env["collection.queue"]
+    status = env["collection.status"].search(
+        [("name", "=", "Bench bulk status")]
+    ) or env["collection.status"].create({"name": "Bench bulk status"})
+    call = env["collection.activity.type"].search(
+        [("code", "=", "bench_bulk_call")]
+    ) or env["collection.activity.type"].create(
+        {"name": "Bench bulk call", "code": "bench_bulk_call"}
+    )
+    collector = env.ref("base.user_admin")
+    dialogs = {
+        "change_status": (
+            "collection.log.wizard",
+            {"mode": "status", "status_id": status.id},
+        ),
+        "log_event": (
+            "collection.log.wizard",
+            {
+                "mode": "log",
+                "activity_type_id": call.id,
+                "followup_date": TODAY + timedelta(days=7),
+            },
+        ),
+        "assign_collector": (
+            "collection.assign.wizard",
+            {"collector_id": collector.id},
+        ),
+    }
+    figures = {}
+    for size in (100, 1000):
+        entries = Queue.search(
+            [("company_id", "=", company.id), ("state", "=", "open")], limit=size
+        )
+        for name, (model, values) in dialogs.items():
+            with rolled_back(env):
+                env.invalidate_all()
+                before, started = env.cr.sql_log_count, time.perf_counter()
+                wizard = (
+                    env[model]
+                    .with_context(
+                        active_model="collection.queue", active_ids=entries.ids
+                    )
+                    .create(values)
+                )
+                wizard.action_apply()
+                env.flush_all()
+                figures[f"{name}_{size}"] = {
+                    "seconds": round(time.perf_counter() - started, 3),
+                    "queries": env.cr.sql_log_count - before,
+                }
+    return figures
+
+
 def measure(db, phase, company_name):
     registry = environment(db)
     with registry.cursor() as cr:
@@ -570,6 +627,8 @@ def measure(db, phase, company_name):
             figures = posting_overhead(env, company)
         elif phase == "screens":
             figures = screens(env, company)
+        elif phase == "bulk":
+            figures = bulk_actions(env, company)
         else:
             raise SystemExit(f"unknown phase {phase}")
         figures["memory_mb"] = round(rss_mb() - baseline, 1)

@@ -173,15 +173,29 @@ class CollectionQueue(models.Model):
 
     def _schedule_followup(self, date, summary, note=""):
         """A To-Do on ``date`` for each entry's collector (or the user), so that
-        the follow-up shows in their activities."""
-        for entry in self.sudo():
-            entry.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=date,
-                summary=summary,
-                note=note or "",
-                user_id=(entry.collector_id or self.env.user).id,
-            )
+        the follow-up shows in their activities. Created in one batch, without
+        the e-mail Odoo sends for each activity assigned to someone else: a
+        follow-up logged on a thousand customers is not a thousand e-mails."""
+        if not self:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": entry.id,
+                    "activity_type_id": todo.id,
+                    "date_deadline": date,
+                    "summary": summary,
+                    "note": note or "",
+                    "user_id": (entry.collector_id or self.env.user).id,
+                }
+                for entry in self.sudo()
+            ]
+        )
 
     def _move_followup(self, date):
         """A new follow-up date set on the entries: their next To-Do moves there,
