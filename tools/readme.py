@@ -4,8 +4,9 @@
     python tools/readme.py --check    exit 1 when one is not up to date
 
 The fragments are Markdown of a plain kind: paragraphs, ``##``/``###`` headings,
-``-`` lists (continuation lines indented by two spaces), inline code, bold, italics
-and ``[text](url)`` links; each becomes a section of the README, in OCA's order.
+``-`` lists (continuation lines indented by two spaces), ``1.`` lists (by three),
+inline code, bold, italics, ``[text](url)`` links and ``![alt](path)`` images on a
+line of their own; each becomes a section of the README, in OCA's order.
 """
 
 import ast
@@ -43,6 +44,13 @@ def heading(title, level):
 def convert(markdown, level):
     """The fragment's lines as RST; its ``##`` headings at ``level`` + 1."""
     lines = []
+    # Images on lines of their own, e.g. screenshots of static/description.
+    markdown = re.sub(
+        r"^!\[([^\]]*)\]\(([^)]+)\)$",
+        r".. image:: \2\n   :alt: \1",
+        markdown,
+        flags=re.MULTILINE,
+    )
     # Inline markup first, on the whole text: inline code may span two lines.
     for line in inline(markdown.strip()).splitlines():
         match = re.match(r"^(#+) (.*)$", line)
