@@ -268,7 +268,13 @@ class CollectionSequencer(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _open_items_sql(self, date, companies, partners=None):
+    def _open_item_ids_sql(self, date, companies, partners=None):
+        """The open receivable items' ids (``line_id``), as ``_open_items_sql``
+        counts them."""
+        return self._open_items_sql(date, companies, partners, with_line_id=True)
+
+    @api.model
+    def _open_items_sql(self, date, companies, partners=None, with_line_id=False):
         """The open receivable items, as Odoo's Aged Receivable counts them: posted
         journal items on (trade) receivable accounts, not reconciled, with a
         residual; credits (negative residuals) included. Columns: ``company_id``,
@@ -308,7 +314,7 @@ class CollectionSequencer(models.AbstractModel):
         # Residuals are summed as floats, as the ORM reads monetary amounts.
         return SQL(
             """
-            SELECT line.company_id,
+            SELECT %(line_id)s line.company_id,
                    partner.commercial_partner_id AS partner_id,
                    %(date)s::date - COALESCE(line.date_maturity, line.date) AS days,
                    line.amount_residual::float8 AS residual
@@ -318,6 +324,7 @@ class CollectionSequencer(models.AbstractModel):
             """,
             date=date,
             conditions=SQL(" AND ").join(conditions),
+            line_id=SQL("line.id AS line_id,") if with_line_id else SQL(),
         )
 
     @api.model

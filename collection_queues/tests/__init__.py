@@ -21,3 +21,4 @@ from . import test_security_defaults
 from . import test_wizards
 from . import test_workspace
 from . import test_tours
+from . import test_letters

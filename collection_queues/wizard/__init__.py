@@ -5,3 +5,4 @@ from . import collection_log_wizard
 from . import collection_assign_wizard
 from . import collection_refresh_wizard
 from . import collection_refresh_wizard_line
+from . import collection_letter_wizard

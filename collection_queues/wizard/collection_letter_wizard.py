@@ -1,0 +1,107 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command, api, fields, models
+
+
+class CollectionLetterWizard(models.TransientModel):
+    """Print or e-mail collection letters for an entry, a customer, a selection
+    of entries or whole queues."""
+
+    _name = "collection.letter.wizard"
+    _description = "Print or Send Collection Letters"
+
+    entry_ids = fields.Many2many(
+        "collection.queue", string="Queue Entries", required=True, readonly=True
+    )
+    entry_count = fields.Integer(compute="_compute_summary")
+    template_id = fields.Many2one(
+        "mail.template",
+        string="Letter",
+        domain=[("model", "=", "collection.queue")],
+        help="Empty: each queue's letter, else the company's default (Settings).",
+    )
+    channel = fields.Selection(
+        [("print", "Print"), ("email", "E-mail")], required=True, default="print"
+    )
+    summary = fields.Char(compute="_compute_summary")
+    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
+    sent_count = fields.Integer(readonly=True)
+    no_email_partner_ids = fields.Many2many(
+        "res.partner", string="Customers Without an E-mail Address", readonly=True
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if "entry_ids" in fields_list and not values.get("entry_ids"):
+            values["entry_ids"] = [Command.set(self._context_entries().ids)]
+        return values
+
+    @api.model
+    def _context_entries(self):
+        """The open entries of what the dialog was opened from: entries,
+        customers (in the current company) or queues."""
+        context = self.env.context
+        ids = context.get("active_ids") or (
+            [context["active_id"]] if context.get("active_id") else []
+        )
+        model = context.get("active_model")
+        Queue = self.env["collection.queue"]
+        if model == "collection.queue":
+            return Queue.browse(ids).filtered(lambda entry: entry.state == "open")
+        if model == "res.partner":
+            partners = self.env["res.partner"].browse(ids).commercial_partner_id
+            return Queue.search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("state", "=", "open"),
+                ]
+            )
+        if model == "collection.profile":
+            return Queue.search([("profile_id", "in", ids), ("state", "=", "open")])
+        return Queue
+
+    @api.depends("entry_ids", "template_id", "channel")
+    def _compute_summary(self):
+        for wizard in self:
+            count = len(wizard.entry_ids)
+            wizard.entry_count = count
+            letter = wizard.template_id.name or self.env._("each queue's letter")
+            if wizard.channel == "print":
+                wizard.summary = self.env._(
+                    "One PDF with %(count)s letters (%(letter)s), each in its "
+                    "customer's language; each letter is logged in the history.",
+                    count=count,
+                    letter=letter,
+                )
+            else:
+                wizard.summary = self.env._(
+                    "%(count)s e-mails (%(letter)s) with the letter attached, queued "
+                    "for sending; customers without an e-mail address are listed "
+                    "afterwards.",
+                    count=count,
+                    letter=letter,
+                )
+
+    def action_apply(self):
+        self.ensure_one()
+        result = self.entry_ids.collection_send_letters(
+            self.template_id.id or False, channel=self.channel
+        )
+        if self.channel == "print":
+            return result
+        self.write(
+            {
+                "state": "done",
+                "sent_count": len(result["sent"]),
+                "no_email_partner_ids": [Command.set(result["no_email"])],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Collection Letters Sent"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
