@@ -1,7 +1,7 @@
 """Benchmark of the sequencing refresh on a large receivables book.
 
     python tools/bench.py generate --db DB --scale 1.0
-    python tools/bench.py measure --db DB --phase first|steady|changed|daily|posting|screens|bulk
+    python tools/bench.py measure --db DB --phase first|steady|changed|daily|posting|screens|bulk|letters
 
 ``generate`` writes, directly in PostgreSQL, two companies with their customers and
 open receivable items: "Bench" (100,000 customers x 10 items at scale 1) and "Bench
@@ -48,6 +48,8 @@ POSTINGS = int(os.environ.get("BENCH_POSTINGS", 1000))
 REFRESH_ON_CHANGE = "collection_queues.refresh_on_change"
 POSTING_COMPANY = "Bench postings"
 POSTING_PAGE = 100
+# Customers of the letters' measures (SPEC: 1,000).
+LETTERS = int(os.environ.get("BENCH_LETTERS", 1000))
 
 
 def environment(db):
@@ -607,6 +609,61 @@ def bulk_actions(env, company):
     return figures
 
 
+def serve_http(port):
+    """Odoo's HTTP server in this process: wkhtmltopdf loads the report's
+    stylesheets from it, as from a running Odoo."""
+    odoo.tools.config["http_port"] = port
+    server = odoo.service.server.ThreadedServer(odoo.http.root)
+    server.http_spawn()
+    return f"http://localhost:{port}"
+
+
+def letters(env, company):
+    """One PDF of letters for 1,000 customers, and 1,000 letters e-mailed (queued
+    in the mail queue with their PDF), as a manager; rolled back."""
+    env = manager_env(env, company)
+    base_url = serve_http(int(os.environ.get("BENCH_HTTP_PORT", 8179)))
+    ICP = env["ir.config_parameter"].sudo()
+    template = env.ref("collection_queues.mail_template_collection_friendly_reminder")
+    entries = env["collection.queue"].search(
+        [("company_id", "=", company.id), ("state", "=", "open")],
+        limit=LETTERS,
+    )
+    figures = {"letters": len(entries)}
+    with rolled_back(env):
+        ICP.set_param("report.url", base_url)
+        company.collection_letter_template_id = template
+        env.flush_all()
+        started = time.perf_counter()
+        action = entries.collection_send_letters(channel="print")
+        pdf, _kind = (
+            env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(action["report_name"], entries.ids, data=action["data"])
+        )
+        figures["print_one_pdf_s"] = round(time.perf_counter() - started, 2)
+        figures["pdf_mb"] = round(len(pdf) / 1e6, 1)
+    with rolled_back(env):
+        ICP.set_param("report.url", base_url)
+        company.collection_letter_template_id = template
+        env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET email = 'customer' || id || '@example.com' "
+                "WHERE id = ANY(%s)",
+                entries.partner_id.ids,
+            )
+        )
+        env.invalidate_all()
+        started = time.perf_counter()
+        result = entries.with_context(
+            force_report_rendering=True
+        ).collection_send_letters(channel="email")
+        env.flush_all()
+        figures["email_queued_s"] = round(time.perf_counter() - started, 2)
+        figures["emails_queued"] = len(result["sent"])
+    return figures
+
+
 def measure(db, phase, company_name):
     registry = environment(db)
     with registry.cursor() as cr:
@@ -629,6 +686,8 @@ def measure(db, phase, company_name):
             figures = screens(env, company)
         elif phase == "bulk":
             figures = bulk_actions(env, company)
+        elif phase == "letters":
+            figures = letters(env, company)
         else:
             raise SystemExit(f"unknown phase {phase}")
         figures["memory_mb"] = round(rss_mb() - baseline, 1)

@@ -36,7 +36,7 @@ run_phase() {  # company tag phase
 for phase in first steady changed; do
     run_phase "Bench small" small "$phase"
 done
-for phase in first steady changed daily posting screens bulk; do
+for phase in first steady changed daily posting screens bulk letters; do
     run_phase "Bench" big "$phase"
 done
 
@@ -48,7 +48,7 @@ r = {k: json.loads(v) for k, v in {
     "big_first": '''${out[big_first]}''', "big_steady": '''${out[big_steady]}''',
     "big_changed": '''${out[big_changed]}''', "big_daily": '''${out[big_daily]}''',
     "big_posting": '''${out[big_posting]}''', "big_screens": '''${out[big_screens]}''',
-    "big_bulk": '''${out[big_bulk]}''',
+    "big_bulk": '''${out[big_bulk]}''', "big_letters": '''${out[big_letters]}''',
 }.items()}
 first, steady, changed = r["big_first"], r["big_steady"], r["big_changed"]
 daily, posting = r["big_daily"], r["big_posting"]
@@ -72,6 +72,7 @@ print(json.dumps({
     "peak_memory_mb": {k: r[f"big_{k}"]["memory_mb"] for k in ("first", "steady", "changed", "daily")},
     "screens": {k: v for k, v in r["big_screens"].items() if k != "memory_mb"},
     "bulk_actions": {k: v for k, v in r["big_bulk"].items() if k != "memory_mb"},
+    "letters": r["big_letters"],
     "budgets_met": {
         "steady_under_3x_floor": steady["ratio_to_floor"]["ratio_median"] < 3,
         "steady_under_5s": steady["seconds"] < 5,
@@ -79,6 +80,8 @@ print(json.dumps({
         "changed_1000_under_1s": changed["seconds"] < 1,
         "daily_job_under_3x_steady": daily["ratio_to_steady"]["ratio_median"] < 3,
         "posting_at_most_5pct_slower": posting["ratio_on_to_off"]["ratio_median"] <= 1.05,
+        "letters_pdf_under_60s": r["big_letters"]["print_one_pdf_s"] < 60,
+        "letters_emails_under_60s": r["big_letters"]["email_queued_s"] < 60,
     },
 }))
 PY

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
+from ..models.collection_queue_letter import LETTER_BODIES_CACHE
+
 
 class CollectionLetterReport(models.AbstractModel):
     """The printed letters: each entry's template rendered in its customer's
@@ -8,6 +10,15 @@ class CollectionLetterReport(models.AbstractModel):
 
     _name = "report.collection_queues.report_collection_letter"
     _description = "Collection Letter"
+
+    @api.model
+    def _bodies(self, entries, templates):
+        """The letters' bodies: those rendered already for the e-mails of the
+        same letters, else rendered now."""
+        rendered = self.env.cr.cache.get(LETTER_BODIES_CACHE) or {}
+        if all(entry.id in rendered for entry in entries):
+            return rendered
+        return entries._letter_bodies(templates)
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -31,5 +42,5 @@ class CollectionLetterReport(models.AbstractModel):
                 (company, entries.filtered(lambda e, c=company: e.company_id == c))
                 for company in entries.company_id
             ],
-            "letter_bodies": entries._letter_bodies(templates),
+            "letter_bodies": self._bodies(entries, templates),
         }

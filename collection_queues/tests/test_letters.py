@@ -141,6 +141,8 @@ class TestLetters(CollectionCase):
         self.assertEqual(mail.state, "outgoing", "queued, not sent in the request")
         self.assertEqual(mail.recipient_ids, self.acme)
         self.assertIn("Friendly reminder", mail.subject)
+        self.assertIn("Dear Acme Plumbing", mail.body_html)
+        self.assertIn("$\xa0600.00", mail.body_html)
         (attachment,) = mail.attachment_ids
         self.assertEqual(attachment.mimetype, "application/pdf")
         self.assertTrue(attachment.raw.startswith(b"%PDF"))
