@@ -323,6 +323,38 @@ class TestRpcUsers(CollectionRpcCase):
                     ],
                 )
 
+    def test_letters_over_both_protocols(self):
+        reminder = self.env.ref(
+            "collection_queues.mail_template_collection_friendly_reminder"
+        )
+        self.company.collection_letter_template_id = reminder
+        entry = self.entry(self.customer)
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                action = self.call(
+                    protocol, self.collector, "collection.queue",
+                    "collection_send_letters", entry.ids, reminder.id,
+                )  # fmt: skip
+                self.assertEqual(action["type"], "ir.actions.report")
+                self.assertEqual(
+                    action["data"]["template_ids"], {str(entry.id): reminder.id}
+                )
+                result = self.call(
+                    protocol, self.collector, "collection.queue",
+                    "collection_send_letters", entry.ids, channel="email",
+                )  # fmt: skip
+                self.assertEqual(result, {"sent": [], "no_email": [self.customer.id]})
+                self.assertRefusedOverRpc(
+                    "UserError", "'print' or 'email'", protocol, self.collector,
+                    "collection.queue", "collection_send_letters", entry.ids,
+                    channel="fax",
+                )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "AccessError", "Only collections users", protocol, self.internal,
+                    "collection.queue", "collection_send_letters", entry.ids,
+                )  # fmt: skip
+        self.assertEqual(len(self.history(self.customer, "letter")), 2)
+
     def test_a_dry_run_returns_its_plan_over_both_protocols(self):
         mover = self.make_customer("Mover")
         self.make_invoice(mover, 900, due=days_ago(100))

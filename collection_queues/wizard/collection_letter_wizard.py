@@ -67,18 +67,35 @@ class CollectionLetterWizard(models.TransientModel):
             count = len(wizard.entry_ids)
             wizard.entry_count = count
             letter = wizard.template_id.name or self.env._("each queue's letter")
-            if wizard.channel == "print":
+            if count == 1:
+                wizard.summary = (
+                    self.env._(
+                        "A PDF of the letter (%(letter)s) to %(customer)s, in their "
+                        "language; the letter is logged in the history.",
+                        letter=letter,
+                        customer=wizard.entry_ids.partner_id.display_name,
+                    )
+                    if wizard.channel == "print"
+                    else self.env._(
+                        "An e-mail to %(customer)s with the letter (%(letter)s) "
+                        "attached, queued for sending.",
+                        letter=letter,
+                        customer=wizard.entry_ids.partner_id.display_name,
+                    )
+                )
+            elif wizard.channel == "print":
                 wizard.summary = self.env._(
-                    "One PDF with %(count)s letters (%(letter)s), each in its "
-                    "customer's language; each letter is logged in the history.",
+                    "One PDF (%(letter)s) with a letter for each of the %(count)s "
+                    "customers, each in its customer's language; each letter is "
+                    "logged in the history.",
                     count=count,
                     letter=letter,
                 )
             else:
                 wizard.summary = self.env._(
-                    "%(count)s e-mails (%(letter)s) with the letter attached, queued "
-                    "for sending; customers without an e-mail address are listed "
-                    "afterwards.",
+                    "An e-mail (%(letter)s) with the letter attached for each of the "
+                    "%(count)s customers, queued for sending; customers without an "
+                    "e-mail address are listed afterwards.",
                     count=count,
                     letter=letter,
                 )
