@@ -10,6 +10,9 @@
     "data": [
         "views/sale_order_views.xml",
     ],
+    "demo": [
+        "demo/sale_order_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "collection_queues_sale/static/tests/tours/*",
