@@ -23,6 +23,8 @@
         "views/collection_activity_type_views.xml",
         "views/collection_profile_views.xml",
         "views/collection_queue_views.xml",
+        "views/collection_promise_views.xml",
+        "views/collection_kpi_views.xml",
         "views/collection_activity_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",

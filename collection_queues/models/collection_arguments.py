@@ -8,6 +8,7 @@ method changes anything.
 """
 
 import contextlib
+import math
 from datetime import date, datetime
 
 from odoo import fields, models
@@ -140,6 +141,24 @@ def flag_arg(env, value, label):
     raise UserError(
         env._(
             "%(label)s must be true or false, got %(value)r.",
+            label=label,
+            value=value,
+        )
+    )
+
+
+def amount_arg(env, value, label):
+    """A positive amount: a number (not a boolean), as both RPC protocols send it."""
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    ):
+        return float(value)
+    raise UserError(
+        env._(
+            "%(label)s must be a positive number, got %(value)r.",
             label=label,
             value=value,
         )

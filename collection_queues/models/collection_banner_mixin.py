@@ -48,6 +48,12 @@ class CollectionBannerMixin(models.AbstractModel):
     in_collections = fields.Boolean(
         compute="_compute_collection_banner", groups="base.group_user"
     )
+    collection_promise_summary = fields.Char(
+        string="Promise to Pay",
+        compute="_compute_collection_banner",
+        groups="base.group_user",
+        help="The customer's open promise to pay.",
+    )
     collection_queue_sequenced = fields.Boolean(
         string="In a Sequenced Queue",
         compute="_compute_collection_banner",
@@ -92,6 +98,10 @@ class CollectionBannerMixin(models.AbstractModel):
             record.collection_collector_id = entry.collector_id
             record.in_collections = bool(entry)
             record.collection_queue_sequenced = entry.profile_id.auto_sequence
+            promise = entry.promise_id
+            record.collection_promise_summary = (
+                promise._describe() if promise.state == "open" else False
+            )
 
     @api.model
     def _collection_invalidate_banners(self):

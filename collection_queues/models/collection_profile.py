@@ -93,6 +93,12 @@ class CollectionProfile(models.Model):
         help="The collection status given to a customer who enters this queue from "
         "no queue.",
     )
+    broken_promise_status_id = fields.Many2one(
+        "collection.status",
+        string="Status after a Broken Promise",
+        help="Given to a customer of this queue whose promise to pay is broken or "
+        "only partly kept. Empty: the status stays.",
+    )
     collector_id = fields.Many2one(
         "res.users",
         string="Default Collector",
@@ -120,6 +126,17 @@ class CollectionProfile(models.Model):
         string="Follow-ups Due",
         compute="_compute_overview_figures",
         help="Customers whose next follow-up is today or late.",
+    )
+    open_promise_count = fields.Integer(
+        string="Open Promises",
+        compute="_compute_overview_figures",
+        help="Customers of the queue with an open promise to pay.",
+    )
+    broken_promise_count = fields.Integer(
+        string="Broken Promises",
+        compute="_compute_overview_figures",
+        help="Customers of the queue whose last promise to pay was broken or only "
+        "partly kept.",
     )
 
     # Checked at commit, so that the constraint below reports a clear message first.
@@ -176,11 +193,23 @@ class CollectionProfile(models.Model):
                 ["__count"],
             )
         )
+        open_promises, broken_promises = (
+            dict(
+                Queue._read_group(
+                    expression.AND([domain, [("promise_state", "in", states)]]),
+                    ["profile_id"],
+                    ["__count"],
+                )
+            )
+            for states in (["open"], ["broken", "partial"])
+        )
         for profile in self:
             profile.open_entry_count, profile.open_amount_due = totals.get(
                 profile, (0, 0.0)
             )
             profile.followup_due_count = followups_due.get(profile, 0)
+            profile.open_promise_count = open_promises.get(profile, 0)
+            profile.broken_promise_count = broken_promises.get(profile, 0)
 
     @api.constrains("days_past_due_min", "days_past_due_max", "min_amount_past_due")
     def _check_thresholds(self):
@@ -397,6 +426,16 @@ class CollectionProfile(models.Model):
         action["context"]["search_default_followup_due"] = 1
         return action
 
+    def action_open_open_promises(self):
+        action = self.action_open_entries()
+        action["context"]["search_default_promise_open"] = 1
+        return action
+
+    def action_open_broken_promises(self):
+        action = self.action_open_entries()
+        action["context"]["search_default_promise_broken"] = 1
+        return action
+
     @api.model
     def _check_scheduler(self):
         """The scheduled jobs act on every company: only the scheduler and
@@ -410,6 +449,7 @@ class CollectionProfile(models.Model):
     def _cron_refresh_queues(self):
         """Daily: queue every customer for a refresh, then let the refresh job run."""
         self._check_scheduler()
+        self.env["collection.promise"]._evaluate()
         requests = self.env["collection.refresh.request"]
         requests._enqueue_all()
         requests._trigger_refresh()

@@ -73,6 +73,23 @@ class CollectionQueue(models.Model):
         "res.users", string="Placed By", readonly=True, help="Empty: the System."
     )
     close_reason = fields.Char(readonly=True)
+    outcome = fields.Selection(
+        [
+            ("moved", "Moved"),
+            ("paid", "Paid Off"),
+            ("removed", "Removed by a User"),
+            ("closed", "Queue Closed"),
+        ],
+        readonly=True,
+        help="How the stay ended: moved to another queue, out of collections because "
+        "the customer no longer met any queue's rules (paid), taken out by a user, "
+        "or its queue closed. Empty while the customer is in the queue.",
+    )
+    amount_due_placed = fields.Monetary(
+        string="Due at Placement",
+        readonly=True,
+        help="The amount due when the customer entered this queue.",
+    )
     reason = fields.Text(
         readonly=True, help="Why the customer was placed in this queue."
     )
@@ -105,6 +122,19 @@ class CollectionQueue(models.Model):
     customer_history_count = fields.Integer(
         compute="_compute_customer_history_count",
         help="Lines of the customer's whole collection history, every stay included.",
+    )
+    promise_id = fields.Many2one(
+        "collection.promise",
+        string="Last Promise",
+        readonly=True,
+        help="The customer's last promise to pay, made during this stay or before "
+        "a move.",
+    )
+    promise_state = fields.Selection(
+        related="promise_id.state", string="Promise", readonly=True
+    )
+    promise_ids = fields.One2many(
+        "collection.promise", "queue_id", string="Promises to Pay"
     )
     phone = fields.Char(related="partner_id.phone")
     email = fields.Char(related="partner_id.email")
@@ -295,7 +325,7 @@ class CollectionQueue(models.Model):
             close_reason = self.env._("Moved to %(queue)s", queue=move["profile"].name)
             by_close_reason[close_reason].append(move["entry"].id)
         for close_reason, entry_ids in by_close_reason.items():
-            self.browse(entry_ids)._close(close_reason, now)
+            self.browse(entry_ids)._close(close_reason, now, "moved")
         today = fields.Date.context_today(self)
         rows = [
             {
@@ -308,6 +338,7 @@ class CollectionQueue(models.Model):
                 "status_id": move["entry"].status_id.id,
                 "reason": move["reason"],
                 "next_followup_date": move["entry"].next_followup_date,
+                "promise_id": move["entry"].promise_id.id,
                 "last_activity_date": today
                 if user
                 else move["entry"].last_activity_date,
@@ -330,22 +361,27 @@ class CollectionQueue(models.Model):
             user=user,
             date=now,
         )
-        self._carry_todos(
-            {
-                move["entry"].id: entry_id
-                for move, entry_id in zip(moves, entries.ids, strict=True)
-            }
-        )
+        new_entry_by_old = {
+            move["entry"].id: entry_id
+            for move, entry_id in zip(moves, entries.ids, strict=True)
+        }
+        self._carry_todos(new_entry_by_old)
+        self._carry_promises(new_entry_by_old)
         return entries
 
-    def _remove(self, removals, user=None):
-        """End entries, clearing the customers' status, and log ``removed``.
+    def _remove(self, removals, user=None, outcome=None):
+        """End entries, clearing the customers' status, and log ``removed``. The
+        customers' open promises are kept when they leave because they paid,
+        cancelled otherwise.
 
         :param removals: dicts with ``entry`` and ``reason``.
+        :param outcome: ``paid``, ``removed`` or ``closed`` (default: ``removed``
+            by a user, ``paid`` by the System).
         """
+        outcome = outcome or ("removed" if user else "paid")
         now = fields.Datetime.now()
         entries = self.browse([removal["entry"].id for removal in removals])
-        entries._close(self.env._("Removed from queue"), now)
+        entries._close(self.env._("Removed from queue"), now, outcome)
         self.env["collection.activity"]._record(
             [
                 {
@@ -363,6 +399,9 @@ class CollectionQueue(models.Model):
         )
         # Follow-ups end with the stay.
         entries.sudo().activity_ids.action_cancel()
+        self.env["collection.promise"]._customers_left(
+            entries, paid=outcome == "paid", user=user
+        )
 
     def _change_status(self, status, note=False, user=None):
         """Set a new collection status on open entries, and log ``status``."""
@@ -397,6 +436,7 @@ class CollectionQueue(models.Model):
         """
         for row in rows:
             row.update(
+                amount_due_placed=row.get("amount_due", 0),
                 state="open",
                 date_start=now,
                 is_manual=bool(user),
@@ -464,9 +504,14 @@ class CollectionQueue(models.Model):
                 log_exceptions=False,
             )
 
-    def _close(self, close_reason, date_end):
+    def _close(self, close_reason, date_end, outcome):
         self.sudo().write(
-            {"state": "closed", "date_end": date_end, "close_reason": close_reason}
+            {
+                "state": "closed",
+                "date_end": date_end,
+                "close_reason": close_reason,
+                "outcome": outcome,
+            }
         )
         # Before any new entry of the same customers is inserted.
         self.flush_recordset(["state"])
@@ -509,6 +554,29 @@ class CollectionQueue(models.Model):
             self.env["mail.activity"].sudo().browse(todo_ids).write(
                 {"res_id": new_entry_id}
             )
+
+    def _carry_promises(self, new_entry_by_old):
+        """Open promises follow their customer to its new entry."""
+        open_promises = (
+            self.env["collection.promise"]
+            ._open_of(self.browse(list(new_entry_by_old)))
+            .filtered(lambda promise: promise.queue_id.id in new_entry_by_old)
+        )
+        if open_promises:
+            new_entries = self.browse(list(new_entry_by_old.values()))
+            profile_of = {entry.id: entry.profile_id.id for entry in new_entries}
+            self.env["collection.sequencer"]._bulk_update(
+                "collection_promise",
+                ("queue_id", "profile_id"),
+                {
+                    promise.id: (
+                        new_entry_by_old[promise.queue_id.id],
+                        profile_of[new_entry_by_old[promise.queue_id.id]],
+                    )
+                    for promise in open_promises
+                },
+            )
+            open_promises.invalidate_recordset(["queue_id", "profile_id"])
 
     def _update_amounts(self, values_by_entry):
         """Store refreshed figures on open entries, a few thousand per statement.

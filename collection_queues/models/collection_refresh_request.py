@@ -115,6 +115,10 @@ class CollectionRefreshRequest(models.Model):
             return
         partner_ids = list(dict.fromkeys(partner_id for _id, partner_id in rows))
         last_id = rows[-1][0]
+        partners = self.env["res.partner"].browse(partner_ids)
+        # Promises first: one kept by the payment that takes the customer out of
+        # collections is judged on that payment.
+        self.env["collection.promise"]._evaluate(partners)
         companies = self.env["res.company"].sudo().search([])
         result = (
             self.env["collection.sequencer"]
@@ -122,7 +126,7 @@ class CollectionRefreshRequest(models.Model):
             .with_context(allowed_company_ids=companies.ids)
             ._refresh(
                 companies,
-                partners=self.env["res.partner"].browse(partner_ids),
+                partners=partners,
                 date=fields.Date.context_today(self),
             )
         )

@@ -70,7 +70,10 @@ class CollectionSequencer(models.AbstractModel):
                 if dry_run:
                     result["changes"].extend(self._describe(scope, decisions, date))
                 else:
-                    conflicts = self._apply_isolated(scope, decisions, date)
+                    conflicts = self._apply_isolated(
+                        lambda chunk, scope=scope: self._apply(scope, chunk, date),
+                        decisions,
+                    )
                     if conflicts:
                         deferred.update(row.partner_id for _d, row in conflicts)
                         decisions = [
@@ -96,22 +99,22 @@ class CollectionSequencer(models.AbstractModel):
         return result
 
     @api.model
-    def _apply_isolated(self, scope, decisions, date):
-        """Apply the decisions; those that conflict with a concurrent transaction
-        are rolled back alone (halving the set until they are found) and
-        returned, the others applied."""
-        if not decisions:
+    def _apply_isolated(self, apply, items):
+        """Call ``apply`` on the list ``items``; the items that conflict with a
+        concurrent transaction are rolled back alone (halving the list until
+        they are found) and returned, the others applied."""
+        if not items:
             return []
         try:
             with self.env.cr.savepoint():
-                self._apply(scope, decisions, date)
+                apply(items)
         except CONCURRENCY_ERRORS:
-            if len(decisions) == 1:
-                return decisions
-            half = len(decisions) // 2
-            return self._apply_isolated(
-                scope, decisions[:half], date
-            ) + self._apply_isolated(scope, decisions[half:], date)
+            if len(items) == 1:
+                return items
+            half = len(items) // 2
+            return self._apply_isolated(apply, items[:half]) + self._apply_isolated(
+                apply, items[half:]
+            )
         return []
 
     @api.model
@@ -280,22 +283,8 @@ class CollectionSequencer(models.AbstractModel):
         residual; credits (negative residuals) included. Columns: ``company_id``,
         ``partner_id`` (commercial partner), ``days`` past due as of ``date``,
         ``residual`` (company currency)."""
-        # Accounts by id rather than by a join: PostgreSQL then knows from its
-        # statistics how many items to expect, and plans the aggregation for them.
-        receivable_accounts = (
-            self.env["account.account"]
-            .sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("account_type", "=", "asset_receivable"),
-                    ("non_trade", "=", False),
-                    ("company_ids", "in", companies.root_id.ids),
-                ]
-            )
-        )
         conditions = [
-            SQL("line.account_id = ANY(%s)", receivable_accounts.ids),
+            SQL("line.account_id = ANY(%s)", self._receivable_account_ids(companies)),
             SQL("line.parent_state = 'posted'"),
             # Written like the ORM's domain, so that Odoo's partial index on
             # unreconciled items serves the query.
@@ -329,6 +318,51 @@ class CollectionSequencer(models.AbstractModel):
             date=date,
             conditions=SQL(" AND ").join(conditions),
             line_id=SQL("line.id AS line_id,") if with_line_id else SQL(),
+        )
+
+    @api.model
+    def _receivable_account_ids(self, companies):
+        """The trade receivable accounts of the companies, as Odoo's Aged
+        Receivable counts them. By id rather than by a join in the queries:
+        PostgreSQL then knows from its statistics how many items to expect."""
+        return (
+            self.env["account.account"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("account_type", "=", "asset_receivable"),
+                    ("non_trade", "=", False),
+                    ("company_ids", "in", companies.root_id.ids),
+                ]
+            )
+            .ids
+        )
+
+    @api.model
+    def _payments_sql(self):
+        """The payments applied to the customers' receivable items: one row per
+        partial reconciliation whose debit side is an item on a trade receivable
+        account and whose credit side is not a credit note (a credit note is no
+        payment). Columns: ``partial_id``, ``partner_id`` (commercial partner),
+        ``company_id`` (the item's), ``date`` (the payment's journal item date),
+        ``amount`` (company currency). Also the source of the reporting views,
+        hence no parameter."""
+        return SQL(
+            """
+            SELECT partial.id AS partial_id,
+                   contact.commercial_partner_id AS partner_id,
+                   item.company_id, payment.date, partial.amount::float8 AS amount
+              FROM account_partial_reconcile partial
+              JOIN account_move_line item ON item.id = partial.debit_move_id
+              JOIN account_account account ON account.id = item.account_id
+              JOIN res_partner contact ON contact.id = item.partner_id
+              JOIN account_move_line payment ON payment.id = partial.credit_move_id
+              JOIN account_move payment_move ON payment_move.id = payment.move_id
+             WHERE account.account_type = 'asset_receivable'
+               AND account.non_trade IS NOT TRUE
+               AND payment_move.move_type NOT IN ('out_refund', 'in_refund')
+            """
         )
 
     @api.model
@@ -720,7 +754,7 @@ class CollectionSequencer(models.AbstractModel):
         if moves:
             Queue._move(moves)
         if removals:
-            Queue._remove(removals)
+            Queue._remove(removals, outcome="closed" if closing else "paid")
         if updates:
             Queue._update_amounts(updates)
         # Keep the cache (and the memory) of one chunk at a time.

@@ -16,3 +16,17 @@ class ResCompany(models.Model):
         domain=[("model", "=", "collection.queue")],
         help="Used for the queues that have no letter template of their own.",
     )
+    collection_promise_tolerance_days = fields.Integer(
+        string="Promise Tolerance (Days)",
+        default=3,
+        help="Payments made up to this many days after the promised day still keep "
+        "a promise to pay.",
+    )
+
+    _sql_constraints = [
+        (
+            "collection_promise_tolerance_days_positive",
+            "CHECK (collection_promise_tolerance_days >= 0)",
+            "The promise tolerance cannot be negative.",
+        ),
+    ]

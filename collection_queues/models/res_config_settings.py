@@ -31,6 +31,9 @@ class ResConfigSettings(models.TransientModel):
     collection_letter_template_id = fields.Many2one(
         related="company_id.collection_letter_template_id", readonly=False
     )
+    collection_promise_tolerance_days = fields.Integer(
+        related="company_id.collection_promise_tolerance_days", readonly=False
+    )
 
     def _collection_daily_cron(self):
         return self.env.ref("collection_queues.ir_cron_refresh_queues").sudo()

@@ -391,6 +391,41 @@ class ResPartner(models.Model):
             )
         return activities.ids
 
+    def collection_promise(self, amount, date, note=False):
+        """Record a customer's promise to pay ``amount`` (company currency) by
+        ``date``; it replaces the customer's open promise, if any. The customer's
+        next follow-up becomes the promised day; the application then judges the
+        promise kept, partly kept or broken from the payments.
+
+        :param amount: a positive number
+        :param date: a date (or ``YYYY-MM-DD``) from today, within a year
+        :param note: optional text (HTML)
+        :return: the ids of the new promises
+        """
+        self._collection_check_user()
+        amount = arguments.amount_arg(self.env, amount, self.env._("The amount"))
+        date = self._collection_followup_arg(date)
+        if date < fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "A promise to pay is for today or a later day, not %(date)s.",
+                    date=date,
+                )
+            )
+        note = arguments.text_arg(self.env, note, self.env._("The note"))
+        entries = self._collection_entries()
+        promises = self.env["collection.promise"]._record(
+            entries, amount, date, note, self.env.user
+        )
+        # The follow-up To-Do moves to the promised day, or is scheduled.
+        entries.sudo().write(
+            {
+                "last_activity_date": fields.Date.context_today(self),
+                "next_followup_date": date,
+            }
+        )
+        return promises.ids
+
     def action_collection_refresh(self):
         """Re-sequence these customers now (managers)."""
         Profile = self.env["collection.profile"]

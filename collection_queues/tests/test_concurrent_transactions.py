@@ -103,6 +103,7 @@ class TestConcurrentTransactions(BaseCase):
             # only a test cleaning up after itself removes them.
             for table in (
                 "collection_activity",
+                "collection_promise",
                 "collection_queue",
                 "collection_refresh_request",
             ):
@@ -113,6 +114,7 @@ class TestConcurrentTransactions(BaseCase):
                         partners.ids,
                     )
                 )
+            cls.remove_payments(env, partners.ids)
             moves = env["account.move"].search([("partner_id", "in", partners.ids)])
             moves.filtered(lambda move: move.state == "posted").button_draft()
             moves.with_context(force_delete=True).unlink()
@@ -123,6 +125,12 @@ class TestConcurrentTransactions(BaseCase):
                 )
             )
             partners.unlink()
+
+    @staticmethod
+    def remove_payments(env, partner_ids):
+        payments = env["account.payment"].search([("partner_id", "in", partner_ids)])
+        payments.action_draft()
+        payments.unlink()
 
     # ------------------------------------------------------------------
     # Actors: each a transaction of its own
@@ -258,6 +266,7 @@ class TestConcurrentTransactions(BaseCase):
         with self.transaction() as env:
             for table in (
                 "collection_activity",
+                "collection_promise",
                 "collection_queue",
                 "collection_refresh_request",
             ):
@@ -268,6 +277,7 @@ class TestConcurrentTransactions(BaseCase):
                         self.partner_ids,
                     )
                 )
+            self.remove_payments(env, self.partner_ids)
             moves = env["account.move"].search([("partner_id", "in", self.partner_ids)])
             moves.filtered(lambda move: move.state == "posted").button_draft()
             moves.with_context(force_delete=True).unlink()
@@ -404,3 +414,83 @@ class TestConcurrentTransactions(BaseCase):
             )
             self.assertEqual(len(entry.activity_ids), 2, "a To-Do per call")
             self.assertEqual(len(entry.message_follower_ids), 1)
+
+    # ------------------------------------------------------------------
+    # Promises to pay
+    # ------------------------------------------------------------------
+
+    def promises(self, partner_id):
+        with self.transaction() as env:
+            return (
+                env["collection.promise"]
+                .search([("partner_id", "=", partner_id)], order="id")
+                .mapped(lambda promise: (promise.amount, promise.state))
+            )
+
+    def test_two_users_recording_a_promise_for_one_customer_both_succeed(self):
+        self.invoice_everyone(days_past_due=10)
+        with self.transaction() as env:
+            self.run_refresh_job(env)
+        contested = self.partner_ids[8]
+        promised_by = fields.Date.today() + timedelta(days=5)
+
+        def promise(env, amount):
+            return (
+                env["res.partner"]
+                .browse(contested)
+                .collection_promise(amount, promised_by)
+            )
+
+        with self.transaction() as first_env:
+            promise(first_env, 100.0)
+            second, outcome = self.in_thread(
+                lambda env: retrying(lambda: promise(env, 200.0), env)
+            )
+            self.wait_until_blocked(outcome)
+        self.finish(second, outcome)
+        self.assertEqual(
+            self.promises(contested), [(100.0, "cancelled"), (200.0, "open")]
+        )
+        self.assertEqual(len(self.history(contested, "promise")), 3)
+
+    def test_a_promise_replaced_while_the_job_judges_it_costs_one_customer(self):
+        """A payment keeps a customer's promise while a user replaces it: the job
+        judges and refreshes every other customer of its batch and leaves that
+        one for its next run, which judges the new promise."""
+        self.invoice_everyone(days_past_due=10)
+        with self.transaction() as env:
+            self.run_refresh_job(env)
+        promised_by = fields.Date.today() + timedelta(days=5)
+        contested, other = self.partner_ids[9], self.partner_ids[10]
+        with self.transaction() as env:
+            customers = env["res.partner"].browse([contested, other])
+            customers.collection_promise(100.0, promised_by)
+            invoices = env["account.move"].search(
+                [("partner_id", "in", customers.ids), ("state", "=", "posted")]
+            )
+            env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoices.ids
+            ).create({"group_payment": False})._create_payments()
+            env["collection.refresh.request"]._enqueue(customers, force=True)
+        with self.assertNoLogs("odoo", "ERROR"):
+            with self.transaction() as user_env:
+                user_env["res.partner"].browse(contested).collection_promise(
+                    150.0, promised_by
+                )
+                job, outcome = self.in_thread(
+                    lambda env: env["collection.refresh.request"]._process_batch()
+                )
+                self.wait_until_blocked(outcome)
+            self.finish(job, outcome)
+        self.assertEqual(self.promises(other), [(100.0, "kept")])
+        self.assertNotIn(other, self.open_entries(), "paid: out of collections")
+        self.assertEqual(
+            self.promises(contested), [(100.0, "cancelled"), (150.0, "open")]
+        )
+        self.assertEqual(self.waiting(), {contested}, "left for the next run")
+        with self.transaction() as env:
+            self.run_refresh_job(env)
+        self.assertEqual(
+            self.promises(contested), [(100.0, "cancelled"), (150.0, "kept")]
+        )
+        self.assertNotIn(contested, self.open_entries())

@@ -37,3 +37,5 @@ class TestDemoData(TransactionCase):
             self.env.ref("collection_queues.status_promise_to_pay"),
         )
         self.assertTrue(harbor.collection_queue_id.activity_ids, "a follow-up To-Do")
+        self.assertEqual(harbor.collection_queue_id.promise_state, "open")
+        self.assertIn("1,000.00", harbor.collection_promise_summary)

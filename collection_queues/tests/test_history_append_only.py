@@ -98,7 +98,17 @@ class TestHistory(CollectionCase):
 class TestActivityTypes(CollectionCase):
     def test_system_types_exist_and_are_protected(self):
         Type = self.env["collection.activity.type"]
-        codes = {"added", "moved", "removed", "status", "note", "letter"}
+        codes = {
+            "added",
+            "moved",
+            "removed",
+            "status",
+            "note",
+            "letter",
+            "promise",
+            "promise_kept",
+            "promise_broken",
+        }
         system = Type.search([("is_system", "=", True)])
         self.assertEqual(set(system.mapped("code")), codes)
         added = system.filtered(lambda t: t.code == "added")

@@ -35,7 +35,7 @@ class TestReliability(CollectionCase):
         ):
             self.open_entry(self.profile)
         # One closed and one open entry is a customer's history.
-        first._close("Test", self.now())
+        first._close("Test", self.now(), "removed")
         self.open_entry(self.profile)
 
     def test_one_open_entry_per_company(self):

@@ -108,6 +108,10 @@ class CollectionRpcCase(CollectionCase, HttpCase):
             .sudo()
             .search_count([("res_model", "=", Queue._name)]),
             self.env["collection.refresh.request"].sudo().search_count([]),
+            self.env["collection.promise"]
+            .sudo()
+            .search([], order="id")
+            .mapped(lambda promise: (promise.id, promise.state)),
         )
 
 
@@ -322,6 +326,87 @@ class TestRpcUsers(CollectionRpcCase):
                         "removed",
                     ],
                 )
+
+    def test_promises_over_both_protocols(self):
+        promised_by = days_ago(-5).isoformat()
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                ids = self.call(
+                    protocol, self.collector, "res.partner", "collection_promise",
+                    [self.customer.id], 450.5, promised_by, note="<p>By wire</p>",
+                )  # fmt: skip
+                promise = self.env["collection.promise"].browse(ids)
+                self.assertEqual(len(promise), 1)
+                self.assertRecordValues(
+                    promise, [{"amount": 450.5, "state": "open", "user_id": self.collector.id}]
+                )  # fmt: skip
+                (read,) = self.call(
+                    protocol, self.collector, "collection.promise", "read",
+                    ids, ["amount", "date", "state"],
+                )  # fmt: skip
+                self.assertEqual(
+                    (read["amount"], read["date"], read["state"]),
+                    (450.5, promised_by, "open"),
+                )
+                (banner,) = self.call(
+                    protocol, self.internal, "res.partner", "read",
+                    [self.customer.id], ["collection_promise_summary"],
+                )  # fmt: skip
+                self.assertIn("450.50", banner["collection_promise_summary"])
+                for amount, date, message in [
+                    ("450", promised_by, "positive number"),
+                    (-1, promised_by, "positive number"),
+                    (False, promised_by, "positive number"),
+                    (100, "2026-02-30", "not a date"),
+                    (100, days_ago(2).isoformat(), "today or a later day"),
+                    (100, [promised_by], "not a date"),
+                ]:
+                    self.assertRefusedOverRpc(
+                        "UserError", message, protocol, self.collector,
+                        "res.partner", "collection_promise", [self.customer.id],
+                        amount, date,
+                    )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "AccessError", "Only collections users", protocol, self.internal,
+                    "res.partner", "collection_promise", [self.customer.id], 10,
+                    promised_by,
+                )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "AccessError", ".", protocol, self.collector,
+                    "res.partner", "collection_promise", [self.special_customer.id],
+                    10, promised_by,
+                )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "AccessError", ".", protocol, self.collector,
+                    "collection.promise", "write", ids, {"state": "kept"},
+                )  # fmt: skip
+        # The second promise replaced the first.
+        self.assertEqual(
+            self.env["collection.promise"]
+            .search([("partner_id", "=", self.customer.id)])
+            .mapped("state"),
+            ["open", "cancelled"],
+        )
+
+    def test_kpis_over_both_protocols(self):
+        period = (days_ago(90).isoformat(), days_ago(0).isoformat())
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                result = self.call(
+                    protocol, self.manager, "collection.kpi", "get_kpis", *period
+                )
+                self.assertEqual(result["date_to"], period[1])
+                self.assertEqual(result["receivable_end"], 900.0)
+                self.assertIsInstance(result["receivables_by_queue"], list)
+                self.assertIs(result["promise_kept_rate"], False)
+                self.assertRefusedOverRpc(
+                    "AccessError", "Only collections managers", protocol,
+                    self.collector, "collection.kpi", "get_kpis", *period,
+                )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "UserError", "ends before it starts", protocol, self.manager,
+                    "collection.kpi", "get_kpis", period[1], period[0],
+                )  # fmt: skip
 
     def test_letters_over_both_protocols(self):
         reminder = self.env.ref(
@@ -549,6 +634,20 @@ class TestRpcCompanies(CollectionRpcCase):
                     "AccessError", ".", protocol, self.manager_b,
                     "res.partner", "collection_put_in_queue",
                     [self.make_customer(f"Other {protocol}").id], self.p_watch.id,
+                )  # fmt: skip
+                # A promise here means nothing for their company: the customer
+                # is in no queue of it.
+                self.assertRefusedOverRpc(
+                    "UserError", "Not in a collection queue", protocol,
+                    self.manager_b, "res.partner", "collection_promise",
+                    [self.customer.id], 100, days_ago(-3).isoformat(),
+                )  # fmt: skip
+                self.assertEqual(
+                    self.call(
+                        protocol, self.manager_b, "collection.promise",
+                        "search_count", [],
+                    ),
+                    0,
                 )  # fmt: skip
                 # Their own refresh leaves this company alone.
                 result = self.call(

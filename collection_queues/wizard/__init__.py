@@ -6,3 +6,4 @@ from . import collection_assign_wizard
 from . import collection_refresh_wizard
 from . import collection_refresh_wizard_line
 from . import collection_letter_wizard
+from . import collection_promise_wizard

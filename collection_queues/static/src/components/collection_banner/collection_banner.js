@@ -5,8 +5,9 @@ import {registry} from "@web/core/registry";
 import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
 
 /**
- * The red banner of a customer in collections: status, queue and collector, on
- * every form of a record belonging to the customer (partner, invoice, sales order).
+ * The red banner of a customer in collections: status, queue, collector and open
+ * promise to pay, on every form of a record belonging to the customer (partner,
+ * invoice, sales order).
  */
 export class CollectionBanner extends Component {
     static template = "collection_queues.CollectionBanner";
@@ -18,6 +19,7 @@ export class CollectionBanner extends Component {
             status: data.collection_status_id && data.collection_status_id[1],
             queue: data.collection_queue_name,
             collector: data.collection_collector_id && data.collection_collector_id[1],
+            promise: data.collection_promise_summary,
         };
     }
 }
@@ -29,6 +31,7 @@ export const collectionBanner = {
         {name: "collection_status_id", type: "many2one", relation: "collection.status"},
         {name: "collection_queue_name", type: "char"},
         {name: "collection_collector_id", type: "many2one", relation: "res.users"},
+        {name: "collection_promise_summary", type: "char"},
     ],
 };
 

@@ -1,0 +1,465 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from collections import defaultdict
+from typing import NamedTuple
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, format_date
+from odoo.tools.misc import formatLang
+
+from ..services import promises
+from .collection_queue import plain_html
+
+_logger = logging.getLogger(__name__)
+
+
+class PromiseFacts(NamedTuple):
+    """An open promise and what its customer paid since it was made."""
+
+    promise_id: int
+    amount: float
+    paid: float
+    date_deadline: object
+    digits: int
+
+
+class CollectionPromise(models.Model):
+    """A customer's promise to pay an amount by a date, recorded by a collector
+    and judged kept, partial or broken by the application from the payments."""
+
+    _name = "collection.promise"
+    _description = "Promise to Pay"
+    _order = "date desc, id desc"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    queue_id = fields.Many2one(
+        "collection.queue",
+        string="Queue Entry",
+        readonly=True,
+        index=True,
+        help="The customer's entry; an open promise follows the customer when it "
+        "moves to another queue.",
+    )
+    profile_id = fields.Many2one(
+        "collection.profile",
+        string="Queue",
+        readonly=True,
+        index=True,
+        help="The customer's queue while the promise runs.",
+    )
+    collector_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        readonly=True,
+        help="The customer's collector when the promise was made.",
+    )
+    user_id = fields.Many2one("res.users", string="Recorded By", readonly=True)
+    date = fields.Date(
+        string="Promised By",
+        required=True,
+        readonly=True,
+        help="The day the customer promised to have paid by.",
+    )
+    date_deadline = fields.Date(
+        string="Counts Payments Until",
+        required=True,
+        readonly=True,
+        help="The promised day plus the company's tolerance: payments made until "
+        "this day count.",
+    )
+    amount = fields.Monetary(string="Promised", required=True, readonly=True)
+    amount_paid = fields.Monetary(
+        string="Paid",
+        readonly=True,
+        help="Payments applied to the customer's receivables since the promise, at "
+        "its last evaluation.",
+    )
+    state = fields.Selection(
+        [
+            (promises.OPEN, "Open"),
+            (promises.KEPT, "Kept"),
+            (promises.PARTIAL, "Partially Kept"),
+            (promises.BROKEN, "Broken"),
+            (promises.CANCELLED, "Cancelled"),
+        ],
+        required=True,
+        default=promises.OPEN,
+        readonly=True,
+        index=True,
+    )
+    date_evaluated = fields.Date(string="Judged On", readonly=True)
+    # 100 kept, 0 partly kept or broken, empty while open or once cancelled: its
+    # average is the kept rate of the promises judged.
+    kept_rate = fields.Float(
+        string="Kept Rate (%)", readonly=True, aggregator="avg", digits=(16, 1)
+    )
+    note = fields.Html(readonly=True)
+
+    _sql_constraints = [
+        (
+            "one_open_promise_per_customer",
+            "EXCLUDE (partner_id WITH =, company_id WITH =) WHERE (state = 'open')",
+            "This customer already has an open promise to pay in this company.",
+        ),
+        ("amount_positive", "CHECK (amount > 0)", "A promise is of a positive amount."),
+    ]
+
+    @api.depends("partner_id", "amount", "date")
+    def _compute_display_name(self):
+        for promise in self:
+            promise.display_name = promise._describe()
+
+    def _describe(self):
+        """ "Promised 1,200.00 by 12/01/2026"."""
+        self.ensure_one()
+        return self.env._(
+            "Promised %(amount)s by %(date)s",
+            amount=formatLang(self.env, self.amount, currency_obj=self.currency_id),
+            date=format_date(self.env, self.date),
+        )
+
+    def write(self, vals):
+        # The application alone writes promises (as the superuser): their
+        # history follows from what happened.
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Promises change through the collection actions and their "
+                    "evaluation only."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._("Promises to pay are part of the collection history.")
+        )
+
+    # ------------------------------------------------------------------
+    # Recording
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _record(self, entries, amount, date, note, user):
+        """One open promise per entry's customer, replacing the open one; log
+        ``promise`` and follow the customer up on the promised day."""
+        open_promises = self._open_of(entries)
+        if open_promises:
+            open_promises._close(
+                promises.CANCELLED,
+                fields.Date.context_today(self),
+                replaced=True,
+                user=user,
+            )
+        tolerance = {
+            company: company.collection_promise_tolerance_days
+            for company in entries.company_id
+        }
+        created = (
+            self.sudo()
+            .with_context(mail_create_nolog=True)
+            .create(
+                [
+                    {
+                        "partner_id": entry.partner_id.id,
+                        "company_id": entry.company_id.id,
+                        "queue_id": entry.id,
+                        "profile_id": entry.profile_id.id,
+                        "collector_id": (entry.collector_id or user).id,
+                        "user_id": user.id,
+                        "date": date,
+                        "date_deadline": promises.deadline(
+                            date, tolerance[entry.company_id]
+                        ),
+                        "amount": amount,
+                        "note": note,
+                    }
+                    for entry in entries
+                ]
+            )
+        )
+        self.env["collection.activity"]._record(
+            [
+                {
+                    "code": "promise",
+                    "row": entries._row_of(promise.queue_id),
+                    "queue_id": promise.queue_id.id,
+                    "note": promise._history_note(promise._describe(), note),
+                    "followup_date": date,
+                }
+                for promise in created
+            ],
+            user=user,
+        )
+        self.env["collection.sequencer"]._bulk_update(
+            entries._table,
+            ("promise_id",),
+            {promise.queue_id.id: (promise.id,) for promise in created},
+        )
+        entries.invalidate_model(["promise_id"])
+        entries._invalidate_partner_views()
+        return created
+
+    def _history_note(self, text, note=False):
+        line = plain_html(text)
+        return line + note if note else line
+
+    @api.model
+    def _open_of(self, entries):
+        """The open promises of the entries' customers, in the entries' companies."""
+        return self.sudo().search(
+            [
+                ("partner_id", "in", entries.partner_id.ids),
+                ("company_id", "in", entries.company_id.ids),
+                ("state", "=", promises.OPEN),
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # Evaluation: fetch the payments (one set-based query), judge (pure Python,
+    # services/promises.py), apply (bulk writes and history).
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _evaluate(self, partners=None, date=None):
+        """Judge the open promises (of ``partners``' customers; None: all) as of
+        ``date``; a promise a concurrent transaction is changing is left for the
+        next evaluation.
+
+        :return: {state: number of promises} of those judged
+        """
+        date = date or fields.Date.context_today(self)
+        outcomes = [
+            (facts, state)
+            for facts in self._fetch_payments(partners)
+            if (
+                state := promises.outcome(
+                    facts.amount,
+                    facts.paid,
+                    facts.date_deadline,
+                    date,
+                    facts.digits,
+                )
+            )
+        ]
+        conflicts = self.env["collection.sequencer"]._apply_isolated(
+            lambda chunk: self._apply_outcomes(chunk, date), outcomes
+        )
+        if conflicts:
+            _logger.info(
+                "Promise evaluation: %s promises changed meanwhile, left for the next run",
+                len(conflicts),
+            )
+        left_open = {facts.promise_id for facts, _state in conflicts}
+        counts = defaultdict(int)
+        for facts, state in outcomes:
+            if facts.promise_id not in left_open:
+                counts[state] += 1
+        return dict(counts)
+
+    @api.model
+    def _fetch_payments(self, partners=None, promise_ids=None):
+        """The open promises (of these customers, or these promises) with what
+        their customer paid: the amounts of the customer's receivable items of
+        the company tree settled by payments (a credit note is no payment)
+        dated from the day of the promise to its deadline."""
+        self.env.flush_all()
+        conditions = [SQL("promise.state = 'open'")]
+        if partners is not None:
+            conditions.append(
+                SQL("promise.partner_id = ANY(%s)", partners.commercial_partner_id.ids)
+            )
+        if promise_ids is not None:
+            conditions.append(SQL("promise.id = ANY(%s)", list(promise_ids)))
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT promise.id, promise.amount::float8,
+                       COALESCE(paid.amount, 0)::float8, promise.date_deadline,
+                       currency.decimal_places
+                  FROM collection_promise promise
+                  JOIN res_company company ON company.id = promise.company_id
+                  JOIN res_currency currency ON currency.id = company.currency_id
+                  LEFT JOIN LATERAL (
+                      SELECT SUM(payment.amount) AS amount
+                        FROM (%(payments)s) payment
+                        JOIN res_company branch ON branch.id = payment.company_id
+                       WHERE payment.partner_id = promise.partner_id
+                         AND branch.parent_path LIKE company.parent_path || %(descendants)s
+                         AND payment.date BETWEEN promise.create_date::date
+                                              AND promise.date_deadline
+                  ) paid ON TRUE
+                 WHERE %(conditions)s
+                 ORDER BY promise.id
+                """,
+                payments=self.env["collection.sequencer"]._payments_sql(),
+                descendants="%",
+                conditions=SQL(" AND ").join(conditions),
+            )
+        )
+        return [PromiseFacts(*row) for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _apply_outcomes(self, outcomes, date):
+        """Store the judgements, log them, and follow broken promises up."""
+        found = self.sudo().browse([facts.promise_id for facts, _state in outcomes])
+        found._lock_for_update()
+        self.env["collection.sequencer"]._bulk_update(
+            self._table,
+            ("state", "amount_paid", "date_evaluated", "kept_rate"),
+            {
+                facts.promise_id: (
+                    state,
+                    facts.paid,
+                    date,
+                    100.0 if state == promises.KEPT else 0.0,
+                )
+                for facts, state in outcomes
+            },
+        )
+        self.invalidate_model(["state", "amount_paid", "date_evaluated", "kept_rate"])
+        found._log_outcomes(date)
+
+    def _lock_for_update(self):
+        """Lock these promises until the end of the transaction (see
+        ``collection.queue._lock_for_update``)."""
+        if self:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM collection_promise WHERE id = ANY(%s) "
+                    "ORDER BY id FOR NO KEY UPDATE",
+                    self.ids,
+                ),
+                log_exceptions=False,
+            )
+
+    def _log_outcomes(self, date):
+        """History lines for judged promises; for those broken or partly kept, a
+        To-Do for the collector and the queue's status for broken promises."""
+        Queue = self.env["collection.queue"]
+        current = {}
+        for company in self.company_id:
+            current.update(
+                {
+                    (partner_id, company.id): entry
+                    for partner_id, entry in Queue._current_entries(
+                        self.filtered(
+                            lambda p, c=company: p.company_id == c
+                        ).partner_id,
+                        company,
+                    ).items()
+                }
+            )
+        lines = []
+        for promise in self:
+            entry = current.get(
+                (promise.partner_id.id, promise.company_id.id), Queue.browse()
+            )
+            row = Queue._row_of(entry or promise.queue_id)
+            if not entry:
+                row["status_id"] = False
+            lines.append(
+                {
+                    "code": "promise_kept"
+                    if promise.state == promises.KEPT
+                    else "promise_broken",
+                    "row": row,
+                    "queue_id": (entry or promise.queue_id).id,
+                    "note": promise._history_note(promise._outcome_text()),
+                }
+            )
+        self.env["collection.activity"]._record(lines)
+        broken = self.filtered(lambda p: p.state != promises.KEPT)
+        by_day = defaultdict(lambda: Queue.browse())
+        for promise in broken:
+            entry = current.get((promise.partner_id.id, promise.company_id.id))
+            if entry:
+                day = promises.followup_day(promise.date_deadline, date)
+                by_day[day] |= entry
+        for day, entries in by_day.items():
+            entries._schedule_followup(day, self.env._("Promise to pay not kept"))
+        by_status = defaultdict(lambda: Queue.browse())
+        for entries in by_day.values():
+            for entry in entries:
+                status = entry.profile_id.broken_promise_status_id
+                if status:
+                    by_status[status] |= entry
+        for status, entries in by_status.items():
+            entries._change_status(status)
+        Queue._invalidate_partner_views()
+
+    def _outcome_text(self):
+        self.ensure_one()
+        amounts = {
+            "promise": self._describe(),
+            "paid": formatLang(
+                self.env, self.amount_paid, currency_obj=self.currency_id
+            ),
+        }
+        if self.state == promises.KEPT:
+            return self.env._("%(promise)s: kept, %(paid)s paid", **amounts)
+        if self.state == promises.PARTIAL:
+            return self.env._("%(promise)s: partly kept, only %(paid)s paid", **amounts)
+        return self.env._("%(promise)s: broken, nothing paid", **amounts)
+
+    # ------------------------------------------------------------------
+    # The customer leaves collections
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _customers_left(self, entries, paid, user=None):
+        """The customers of ``entries`` left collections: their open promise is
+        kept when they left because they paid, cancelled when a user took them
+        out (or their queue was closed)."""
+        open_promises = self._open_of(entries)
+        if not open_promises:
+            return
+        today = fields.Date.context_today(self)
+        if not paid:
+            open_promises._close(promises.CANCELLED, today, user=user)
+            return
+        facts = self._fetch_payments(promise_ids=open_promises.ids)
+        self._apply_outcomes([(row, promises.KEPT) for row in facts], today)
+
+    def _close(self, state, date, replaced=False, user=None):
+        """End open promises without a judgement: cancelled (replaced by a new
+        one, or the customer taken out of collections by a user)."""
+        self._lock_for_update()
+        self.sudo().write({"state": state, "date_evaluated": date})
+        # Before a new promise of the same customers is inserted.
+        self.flush_recordset(["state"])
+        lines = []
+        for promise in self:
+            text = (
+                self.env._(
+                    "%(promise)s: replaced by a new promise",
+                    promise=promise._describe(),
+                )
+                if replaced
+                else self.env._(
+                    "%(promise)s: cancelled, the customer left collections",
+                    promise=promise._describe(),
+                )
+            )
+            lines.append(
+                {
+                    "code": "promise",
+                    "row": self.env["collection.queue"]._row_of(promise.queue_id),
+                    "queue_id": promise.queue_id.id,
+                    "note": promise._history_note(text),
+                }
+            )
+        self.env["collection.activity"]._record(lines, user=user)
