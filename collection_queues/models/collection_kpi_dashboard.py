@@ -2,6 +2,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 def last_quarter(today):
@@ -66,6 +67,25 @@ class CollectionKpiDashboard(models.TransientModel):
     )
     tables = fields.Html(compute="_compute_kpis", sanitize=False)
 
+    @api.depends("date_from", "date_to")
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = self.env._("Collection KPIs")
+
+    @api.model
+    def action_open(self):
+        """The dashboard of the last quarter, in the main view."""
+        dashboard = self.create({})
+        return {
+            "type": "ir.actions.act_window",
+            "name": dashboard.display_name,
+            "res_model": self._name,
+            "res_id": dashboard.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
     @api.depends("company_id", "date_from", "date_to")
     def _compute_kpis(self):
         for dashboard in self:
@@ -87,7 +107,7 @@ class CollectionKpiDashboard(models.TransientModel):
                 "collection_queues.collection_kpi_tables",
                 {
                     "kpis": kpis,
-                    "currency": dashboard.currency_id,
+                    "date_to": format_date(self.env, dashboard.date_to),
                     "format_amount": lambda amount, currency=dashboard.currency_id: (
                         self.env["ir.qweb.field.monetary"].value_to_html(
                             amount, {"display_currency": currency}

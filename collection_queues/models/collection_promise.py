@@ -3,9 +3,11 @@ import logging
 from collections import defaultdict
 from typing import NamedTuple
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, html_sanitize
 from odoo.tools.misc import formatLang
 
 from ..services import promises
@@ -214,8 +216,10 @@ class CollectionPromise(models.Model):
         return created
 
     def _history_note(self, text, note=False):
-        line = plain_html(text)
-        return line + note if note else line
+        """The history line's note: what happened, then the user's note."""
+        if not note:
+            return plain_html(text)
+        return Markup("<p>%s</p>%s") % (text, html_sanitize(note))
 
     @api.model
     def _open_of(self, entries):

@@ -211,3 +211,7 @@ class TestKpis(CollectionCase):
         self.assertEqual(dashboard.collected_total, 400.0)
         self.assertIn("Not in collections", dashboard.tables)
         self.assertIn("66.7", dashboard.tables)
+        action = self.env["collection.kpi.dashboard"].action_open()
+        opened = self.env["collection.kpi.dashboard"].browse(action["res_id"])
+        self.assertEqual(opened.date_to.month % 3, 0, "the last quarter")
+        self.assertEqual(action["name"], "Collection KPIs")

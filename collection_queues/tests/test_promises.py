@@ -81,7 +81,9 @@ class TestPromises(CollectionCase):
         partner = partner or self.customer
         if user:
             partner = partner.with_user(user)
-        ids = partner.collection_promise(amount, date or days_ahead(5))
+        ids = partner.collection_promise(
+            amount, date or days_ahead(5), note="<p>By <b>wire</b></p>"
+        )
         return self.Promise.browse(ids)
 
     def evaluate(self, on):
@@ -125,6 +127,8 @@ class TestPromises(CollectionCase):
         self.assertEqual(line.followup_date, days_ahead(5))
         self.assertIn("Promised", html2plaintext(line.note))
         self.assertIn("600.00", html2plaintext(line.note))
+        self.assertIn("<b>wire</b>", line.note, "the user's note, as HTML")
+        self.assertIn("</p><p>By", line.note, "apart from the promise")
         self.assertIn("600.00", self.customer.collection_promise_summary)
         self.assertIn("600.00", self.invoice.collection_promise_summary)
 
