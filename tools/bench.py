@@ -1,7 +1,7 @@
 """Benchmark of the sequencing refresh on a large receivables book.
 
     python tools/bench.py generate --db DB --scale 1.0
-    python tools/bench.py measure --db DB --phase first|steady|changed|daily|posting|screens|bulk|letters
+    python tools/bench.py measure --db DB --phase first|steady|changed|daily|posting|screens|bulk|letters|promises|kpis
 
 ``generate`` writes, directly in PostgreSQL, two companies with their customers and
 open receivable items: "Bench" (100,000 customers x 10 items at scale 1) and "Bench
@@ -50,6 +50,8 @@ POSTING_COMPANY = "Bench postings"
 POSTING_PAGE = 100
 # Customers of the letters' measures (SPEC: 1,000).
 LETTERS = int(os.environ.get("BENCH_LETTERS", 1000))
+# Open promises judged at once (SPEC: 10,000).
+PROMISES = int(os.environ.get("BENCH_PROMISES", 10000))
 
 
 def environment(db):
@@ -614,6 +616,58 @@ def bulk_actions(env, company):
     return figures
 
 
+def promises(env, company):
+    """Judging ``PROMISES`` open promises whose deadline passed (the heaviest
+    case: each broken, logged, followed up by a To-Do), in one evaluation;
+    the promises recorded through the business method beforehand, rolled back."""
+    env = manager_env(env, company)
+    entries = env["collection.queue"].search(
+        [("company_id", "=", company.id), ("state", "=", "open")],
+        limit=PROMISES,
+        order="id",
+    )
+    with rolled_back(env):
+        for chunk in split_every(2000, entries.partner_id.ids):
+            env["res.partner"].browse(chunk).collection_promise(100.0, TODAY)
+        env.flush_all()
+        # The deadline passed yesterday: every promise is judged today.
+        env.cr.execute(
+            SQL(
+                "UPDATE collection_promise SET date_deadline = %s "
+                "WHERE state = 'open' AND company_id = %s",
+                TODAY - timedelta(days=1),
+                company.id,
+            )
+        )
+        env.invalidate_all()
+        before, started = env.cr.sql_log_count, time.perf_counter()
+        judged = env["collection.promise"]._evaluate(date=TODAY)
+        env.flush_all()
+        return {
+            "promises": len(entries),
+            "judged": judged,
+            "seconds": round(time.perf_counter() - started, 3),
+            "queries": env.cr.sql_log_count - before,
+        }
+
+
+def kpis(env, company):
+    """The KPIs of the company for the year to today (the median of 3 runs)."""
+    env = manager_env(env, company)
+    timings = []
+    for _run in range(3):
+        env.invalidate_all()
+        started = time.perf_counter()
+        result = env["collection.kpi"].get_kpis(TODAY - timedelta(days=364), TODAY)
+        timings.append(time.perf_counter() - started)
+    return {
+        "seconds": round(statistics.median(timings), 3),
+        "receivable_end": result["receivable_end"],
+        "dso": result["dso"],
+        "queues": len(result["receivables_by_queue"]),
+    }
+
+
 def serve_http(port):
     """Odoo's HTTP server in this process: wkhtmltopdf loads the report's
     stylesheets from it, as from a running Odoo."""
@@ -693,6 +747,10 @@ def measure(db, phase, company_name):
             figures = bulk_actions(env, company)
         elif phase == "letters":
             figures = letters(env, company)
+        elif phase == "promises":
+            figures = promises(env, company)
+        elif phase == "kpis":
+            figures = kpis(env, company)
         else:
             raise SystemExit(f"unknown phase {phase}")
         figures["memory_mb"] = round(rss_mb() - baseline, 1)
