@@ -39,6 +39,17 @@ class TestTours(CollectionTourCase):
             "the follow-up is a To-Do of the collector",
         )
 
+    def test_collector_records_a_promise_to_pay(self):
+        self.start_tour(
+            OVERVIEW, "collection_queues_promise_tour", login="tour_collector"
+        )
+        self.entry.invalidate_recordset()
+        promise = self.entry.promise_id
+        self.assertRecordValues(
+            promise, [{"amount": 250.0, "state": "open", "user_id": self.collector.id}]
+        )
+        self.assertEqual(self.entry.next_followup_date, promise.date)
+
     def test_manager_previews_a_refresh_and_applies_it(self):
         tag = self.env["res.partner.category"].create({"name": "Tour late payers"})
         window = self.env["collection.profile"].create(

@@ -62,6 +62,57 @@ registry.category("web_tour.tours").add("collection_queues_collector_tour", {
     ],
 });
 
+// A collector records a customer's promise to pay from the entry; the entry and
+// the customer's banner show it.
+registry.category("web_tour.tours").add("collection_queues_promise_tour", {
+    url: "/odoo/action-collection_queues.action_collection_overview",
+    steps: () => [
+        {
+            trigger: ".o_kanban_record:contains(Tour Queue)",
+            run: "click",
+        },
+        {
+            trigger: ".o_data_row td:contains(Tour Customer)",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button:contains(Record Promise)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=amount] input",
+            run: "edit 250",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=date] input",
+            run: `edit ${DateTime.now().plus({days: 5}).toFormat("MM/dd/yyyy")}`,
+        },
+        {
+            // Leaving the date field commits it.
+            trigger: ".modal .modal-title",
+            run: "click",
+        },
+        {
+            trigger: ".modal:contains(Tour Customer promises)",
+        },
+        {
+            trigger: ".modal .modal-footer button:contains(Record)",
+            run: "click",
+        },
+        {
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .o_field_widget[name=promise_state]:contains(Open)",
+        },
+        {
+            trigger: ".o_form_view .oe_title .o_field_widget[name=partner_id] a",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_collection_banner:contains(Promised):contains(250.00)",
+        },
+    ],
+});
+
 // A manager previews a refresh (what would change and why) and applies it.
 registry.category("web_tour.tours").add("collection_queues_refresh_tour", {
     url: "/odoo/action-collection_queues.action_collection_overview",
