@@ -2,7 +2,7 @@
 {
     "name": "Collection Queues",
     "summary": "Rule-based collection queues for overdue customers, "
-    "with collection history, statuses and letters",
+    "with collection history, statuses, letters, promises to pay and KPIs",
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
