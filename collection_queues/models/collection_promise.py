@@ -170,28 +170,24 @@ class CollectionPromise(models.Model):
             company: company.collection_promise_tolerance_days
             for company in entries.company_id
         }
-        created = (
-            self.sudo()
-            .with_context(mail_create_nolog=True)
-            .create(
-                [
-                    {
-                        "partner_id": entry.partner_id.id,
-                        "company_id": entry.company_id.id,
-                        "queue_id": entry.id,
-                        "profile_id": entry.profile_id.id,
-                        "collector_id": (entry.collector_id or user).id,
-                        "user_id": user.id,
-                        "date": date,
-                        "date_deadline": promises.deadline(
-                            date, tolerance[entry.company_id]
-                        ),
-                        "amount": amount,
-                        "note": note,
-                    }
-                    for entry in entries
-                ]
-            )
+        created = self.sudo().create(
+            [
+                {
+                    "partner_id": entry.partner_id.id,
+                    "company_id": entry.company_id.id,
+                    "queue_id": entry.id,
+                    "profile_id": entry.profile_id.id,
+                    "collector_id": (entry.collector_id or user).id,
+                    "user_id": user.id,
+                    "date": date,
+                    "date_deadline": promises.deadline(
+                        date, tolerance[entry.company_id]
+                    ),
+                    "amount": amount,
+                    "note": note,
+                }
+                for entry in entries
+            ]
         )
         self.env["collection.activity"]._record(
             [
@@ -340,15 +336,7 @@ class CollectionPromise(models.Model):
     def _lock_for_update(self):
         """Lock these promises until the end of the transaction (see
         ``collection.queue._lock_for_update``)."""
-        if self:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM collection_promise WHERE id = ANY(%s) "
-                    "ORDER BY id FOR NO KEY UPDATE",
-                    self.ids,
-                ),
-                log_exceptions=False,
-            )
+        self.env["collection.sequencer"]._lock_rows(self)
 
     def _log_outcomes(self, date):
         """History lines for judged promises; for those broken or partly kept, a

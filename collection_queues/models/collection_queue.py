@@ -494,15 +494,7 @@ class CollectionQueue(models.Model):
         user and the refresh) working on one customer then take turns: the
         second waits, and if the first changed the entry, gets a serialization
         failure that Odoo retries with the entry's new state."""
-        if self:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM collection_queue WHERE id = ANY(%s) "
-                    "ORDER BY id FOR NO KEY UPDATE",
-                    self.ids,
-                ),
-                log_exceptions=False,
-            )
+        self.env["collection.sequencer"]._lock_rows(self)
 
     def _close(self, close_reason, date_end, outcome):
         self.sudo().write(

@@ -829,6 +829,21 @@ class CollectionSequencer(models.AbstractModel):
         return ids
 
     @api.model
+    def _lock_rows(self, records):
+        """Lock the rows of ``records`` until the end of the transaction, in id
+        order (no deadlock between two lockers); a row a concurrent transaction
+        changed meanwhile is a serialization failure, not an error to log."""
+        if records:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                    SQL.identifier(records._table),
+                    records.ids,
+                ),
+                log_exceptions=False,
+            )
+
+    @api.model
     def _bulk_update(self, table, columns, values_by_id):
         """UPDATE many rows with row-specific values, a few thousand per statement."""
         now = fields.Datetime.now()
