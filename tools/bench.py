@@ -307,15 +307,19 @@ def rolled_back(env):
 
 def interleaved(first, second, pairs=PAIRS):
     """Measure ``first()`` and ``second()`` (each returning seconds) alternately,
-    ``pairs`` times; the median of the ratios second/first and their spread. The
-    two measurements of a pair see the same machine load, whatever it is."""
-    firsts, seconds, ratios = [], [], []
+    each ``second()`` between two ``first()``: first, second, first, second, ...,
+    first. Each ratio is a ``second()`` over the mean of the two ``first()``
+    around it, so that the load of the machine and a drift of both alike (a
+    table growing with the dead rows of rolled-back measures) cancel out; the
+    median of the ``pairs`` ratios and their spread."""
+    firsts, seconds = [first()], []
     for _pair in range(pairs):
-        a = first()
-        b = second()
-        firsts.append(a)
-        seconds.append(b)
-        ratios.append(b / a)
+        seconds.append(second())
+        firsts.append(first())
+    ratios = [
+        b / ((a_before + a_after) / 2)
+        for a_before, b, a_after in zip(firsts, seconds, firsts[1:], strict=False)
+    ]
     return {
         "pairs": pairs,
         "first_median_s": round(statistics.median(firsts), 3),

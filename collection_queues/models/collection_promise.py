@@ -7,8 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date, html_sanitize
-from odoo.tools.misc import formatLang
+from odoo.tools import SQL, float_round, format_date, html_sanitize
 
 from ..services import promises
 from .collection_queue import plain_html
@@ -120,17 +119,63 @@ class CollectionPromise(models.Model):
 
     @api.depends("partner_id", "amount", "date")
     def _compute_display_name(self):
-        for promise in self:
-            promise.display_name = promise._describe()
+        for promise, text in self._describe_all().items():
+            promise.display_name = text
 
     def _describe(self):
-        """ "Promised 1,200.00 by 12/01/2026"."""
+        """ "Promised $ 1,200.00 by 12/01/2026"."""
         self.ensure_one()
-        return self.env._(
-            "Promised %(amount)s by %(date)s",
-            amount=formatLang(self.env, self.amount, currency_obj=self.currency_id),
-            date=format_date(self.env, self.date),
-        )
+        return self._describe_all()[self]
+
+    def _describe_all(self, outcome=False):
+        """{promise: "Promised $ 1,200.00 by 12/01/2026"}, with the outcome
+        (": kept, $ 1,200.00 paid") when ``outcome``. Amounts and dates read as
+        formatLang and format_date write them, the language's settings read once:
+        promises are described by the thousand."""
+        money, day = self._formatters()
+        texts = {}
+        for promise in self:
+            text = self.env._(
+                "Promised %(amount)s by %(date)s",
+                amount=money(promise.amount, promise.currency_id),
+                date=day(promise.date),
+            )
+            if outcome:
+                values = {
+                    "promise": text,
+                    "paid": money(promise.amount_paid, promise.currency_id),
+                }
+                if promise.state == promises.KEPT:
+                    text = self.env._("%(promise)s: kept, %(paid)s paid", **values)
+                elif promise.state == promises.PARTIAL:
+                    text = self.env._(
+                        "%(promise)s: partly kept, only %(paid)s paid", **values
+                    )
+                else:
+                    text = self.env._("%(promise)s: broken, nothing paid", **values)
+            texts[promise] = text
+        return texts
+
+    def _formatters(self):
+        """(money(amount, currency), day(date)) formatting functions."""
+        numbers, days = {}, {}
+        sequencer = self.env["collection.sequencer"]
+
+        def money(amount, currency):
+            if currency not in numbers:
+                numbers[currency] = sequencer._amount_formatter(currency.decimal_places)
+            text = numbers[currency](float_round(amount, currency.decimal_places))
+            if not currency.symbol:
+                return text
+            parts = (text, "\N{NO-BREAK SPACE}", currency.symbol)
+            return "".join(parts if currency.position == "after" else parts[::-1])
+
+        def day(value):
+            if value not in days:
+                days[value] = format_date(self.env, value)
+            return days[value]
+
+        return money, day
 
     def write(self, vals):
         # The application alone writes promises (as the superuser): their
@@ -189,13 +234,14 @@ class CollectionPromise(models.Model):
                 for entry in entries
             ]
         )
+        descriptions = created._describe_all()
         self.env["collection.activity"]._record(
             [
                 {
                     "code": "promise",
                     "row": entries._row_of(promise.queue_id),
                     "queue_id": promise.queue_id.id,
-                    "note": promise._history_note(promise._describe(), note),
+                    "note": promise._history_note(descriptions[promise], note),
                     "followup_date": date,
                 }
                 for promise in created
@@ -355,6 +401,7 @@ class CollectionPromise(models.Model):
                     ).items()
                 }
             )
+        outcome_texts = self._describe_all(outcome=True)
         lines = []
         for promise in self:
             entry = current.get(
@@ -370,42 +417,27 @@ class CollectionPromise(models.Model):
                     else "promise_broken",
                     "row": row,
                     "queue_id": (entry or promise.queue_id).id,
-                    "note": promise._history_note(promise._outcome_text()),
+                    "note": promise._history_note(outcome_texts[promise]),
                 }
             )
         self.env["collection.activity"]._record(lines)
-        broken = self.filtered(lambda p: p.state != promises.KEPT)
-        by_day = defaultdict(lambda: Queue.browse())
-        for promise in broken:
+        by_day, by_status = defaultdict(list), defaultdict(list)
+        for promise in self.filtered(lambda p: p.state != promises.KEPT):
             entry = current.get((promise.partner_id.id, promise.company_id.id))
             if entry:
-                day = promises.followup_day(promise.date_deadline, date)
-                by_day[day] |= entry
-        for day, entries in by_day.items():
-            entries._schedule_followup(day, self.env._("Promise to pay not kept"))
-        by_status = defaultdict(lambda: Queue.browse())
-        for entries in by_day.values():
-            for entry in entries:
+                by_day[promises.followup_day(promise.date_deadline, date)].append(
+                    entry.id
+                )
                 status = entry.profile_id.broken_promise_status_id
                 if status:
-                    by_status[status] |= entry
-        for status, entries in by_status.items():
-            entries._change_status(status)
+                    by_status[status].append(entry.id)
+        for day, entry_ids in by_day.items():
+            Queue.browse(entry_ids)._schedule_followup(
+                day, self.env._("Promise to pay not kept")
+            )
+        for status, entry_ids in by_status.items():
+            Queue.browse(entry_ids)._change_status(status)
         Queue._invalidate_partner_views()
-
-    def _outcome_text(self):
-        self.ensure_one()
-        amounts = {
-            "promise": self._describe(),
-            "paid": formatLang(
-                self.env, self.amount_paid, currency_obj=self.currency_id
-            ),
-        }
-        if self.state == promises.KEPT:
-            return self.env._("%(promise)s: kept, %(paid)s paid", **amounts)
-        if self.state == promises.PARTIAL:
-            return self.env._("%(promise)s: partly kept, only %(paid)s paid", **amounts)
-        return self.env._("%(promise)s: broken, nothing paid", **amounts)
 
     # ------------------------------------------------------------------
     # The customer leaves collections
@@ -433,17 +465,18 @@ class CollectionPromise(models.Model):
         self.sudo().write({"state": state, "date_evaluated": date})
         # Before a new promise of the same customers is inserted.
         self.flush_recordset(["state"])
+        descriptions = self._describe_all()
         lines = []
         for promise in self:
             text = (
                 self.env._(
                     "%(promise)s: replaced by a new promise",
-                    promise=promise._describe(),
+                    promise=descriptions[promise],
                 )
                 if replaced
                 else self.env._(
                     "%(promise)s: cancelled, the customer left collections",
-                    promise=promise._describe(),
+                    promise=descriptions[promise],
                 )
             )
             lines.append(

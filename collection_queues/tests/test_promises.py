@@ -3,7 +3,8 @@ from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, tagged
-from odoo.tools import html2plaintext
+from odoo.tools import format_date, html2plaintext
+from odoo.tools.misc import formatLang
 
 from ..services import promises
 from .common import TODAY, CollectionCase, days_ago
@@ -129,6 +130,12 @@ class TestPromises(CollectionCase):
         self.assertIn("600.00", html2plaintext(line.note))
         self.assertIn("<b>wire</b>", line.note, "the user's note, as HTML")
         self.assertIn("</p><p>By", line.note, "apart from the promise")
+        self.assertEqual(
+            promise.display_name,
+            f"Promised {formatLang(self.env, 600.0, currency_obj=self.company.currency_id)}"
+            f" by {format_date(self.env, days_ahead(5))}",
+            "amounts and dates as Odoo formats them",
+        )
         self.assertIn("600.00", self.customer.collection_promise_summary)
         self.assertIn("600.00", self.invoice.collection_promise_summary)
 
@@ -306,6 +313,12 @@ class TestPromises(CollectionCase):
         self.assertEqual(promise.queue_id, entry)
         self.assertEqual(promise.profile_id, self.p_legal)
         self.assertEqual(entry.promise_id, promise)
+        self.assertEqual(
+            promise.display_name,
+            f"Promised {formatLang(self.env, 600.0, currency_obj=self.company.currency_id)}"
+            f" by {format_date(self.env, days_ahead(5))}",
+            "amounts and dates as Odoo formats them",
+        )
         self.assertIn("600.00", self.customer.collection_promise_summary)
 
     def test_cancelled_when_a_user_removes_the_customer(self):
