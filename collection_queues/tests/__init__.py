@@ -22,3 +22,5 @@ from . import test_wizards
 from . import test_workspace
 from . import test_tours
 from . import test_letters
+from . import test_promises
+from . import test_kpis
