@@ -230,12 +230,17 @@ class CollectionQueue(models.Model):
     def _move_followup(self, date):
         """A new follow-up date set on the entries: their next To-Do moves there,
         or one is scheduled."""
+        unscheduled = []
         for entry in self:
             todos = entry._followup_todos().sorted("date_deadline")
             if todos:
                 todos[0].date_deadline = date
             else:
-                entry._schedule_followup(date, self.env._("Collection follow-up"))
+                unscheduled.append(entry.id)
+        # Scheduled in one batch: a selection of a thousand is not a thousand creates.
+        self.browse(unscheduled)._schedule_followup(
+            date, self.env._("Collection follow-up")
+        )
 
     def _check_user_values(self, vals):
         """What a user may set directly, refused clearly when it makes no sense."""

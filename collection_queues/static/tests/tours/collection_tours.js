@@ -18,11 +18,9 @@ function pickInDialog(field, name) {
     ];
 }
 
-// A collector: the overview, their queue, an entry; a call logged with a
-// follow-up date and a new status; the customer's banner shows the new status.
-registry.category("web_tour.tours").add("collection_queues_collector_tour", {
-    url: "/odoo/action-collection_queues.action_collection_overview",
-    steps: () => [
+/** From the overview, the tour's queue, then its customer's entry. */
+function openTourEntry() {
+    return [
         {
             trigger: ".o_kanban_record:contains(Tour Queue)",
             run: "click",
@@ -31,6 +29,15 @@ registry.category("web_tour.tours").add("collection_queues_collector_tour", {
             trigger: ".o_data_row td:contains(Tour Customer)",
             run: "click",
         },
+    ];
+}
+
+// A collector: the overview, their queue, an entry; a call logged with a
+// follow-up date and a new status; the customer's banner shows the new status.
+registry.category("web_tour.tours").add("collection_queues_collector_tour", {
+    url: "/odoo/action-collection_queues.action_collection_overview",
+    steps: () => [
+        ...openTourEntry(),
         {
             trigger: ".o_form_view .o_statusbar_buttons button:contains(Log Event)",
             run: "click",
@@ -67,14 +74,7 @@ registry.category("web_tour.tours").add("collection_queues_collector_tour", {
 registry.category("web_tour.tours").add("collection_queues_promise_tour", {
     url: "/odoo/action-collection_queues.action_collection_overview",
     steps: () => [
-        {
-            trigger: ".o_kanban_record:contains(Tour Queue)",
-            run: "click",
-        },
-        {
-            trigger: ".o_data_row td:contains(Tour Customer)",
-            run: "click",
-        },
+        ...openTourEntry(),
         {
             trigger: ".o_form_view .o_statusbar_buttons button:contains(Record Promise)",
             run: "click",
