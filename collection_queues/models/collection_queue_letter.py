@@ -174,9 +174,7 @@ class CollectionQueue(models.Model):
         if channel == "print":
             self._log_letters(templates, channel)
             return self.env.ref(LETTER_REPORT).report_action(
-                self,
-                data={"template_ids": self._template_data(templates)},
-                config=False,
+                self, data=self._report_data(templates), config=False
             )
         return self._email_letters(templates)
 
@@ -209,9 +207,17 @@ class CollectionQueue(models.Model):
         return templates
 
     @api.model
-    def _template_data(self, templates):
-        """The templates of a print, as the report's data (JSON: string keys)."""
-        return {str(entry.id): template.id for entry, template in templates.items()}
+    def _report_data(self, templates):
+        """The report's data for these letters (JSON: string keys): the entries
+        and each one's template. The entries travel in the data too, because the
+        web client leaves the record ids out of the download it builds for a
+        report action carrying data."""
+        return {
+            "entry_ids": [entry.id for entry in templates],
+            "template_ids": {
+                str(entry.id): template.id for entry, template in templates.items()
+            },
+        }
 
     @api.model
     def _letter_bodies(self, templates):
@@ -377,7 +383,7 @@ class CollectionQueue(models.Model):
         """{entry id: PDF of its letter}: one run of wkhtmltopdf per company,
         cut into one PDF per letter at each letter's heading; rendered one by
         one when that cannot be done (a template with headings of its own)."""
-        data = {"template_ids": self._template_data(templates)}
+        data = self._report_data(templates)
         entries = self.browse([entry.id for entry in templates])
         pdfs = {}
         for company in entries.company_id:

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
+from ..models import collection_arguments as arguments
 from ..models.collection_queue_letter import LETTER_BODIES_CACHE
 
 
@@ -22,8 +23,19 @@ class CollectionLetterReport(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        entries = self.env["collection.queue"].browse(docids)
-        chosen = (data or {}).get("template_ids") or {}
+        data = data or {}
+        # The web client's download of a report with data has no record ids:
+        # the letters' entries are in the data then.
+        entries = self.env["collection.queue"].browse(docids) or arguments.records_arg(
+            self.env,
+            "collection.queue",
+            data.get("entry_ids") or [],
+            self.env._("queue entries"),
+        )
+        docids = entries.ids
+        if not self.env.su:
+            entries.check_access("read")
+        chosen = data.get("template_ids") or {}
         Template = self.env["mail.template"]
         templates = entries._letter_templates()
         # The templates chosen when printing, where the caller said.

@@ -39,6 +39,17 @@ class TestTours(CollectionTourCase):
             "the follow-up is a To-Do of the collector",
         )
 
+    def test_collector_prints_a_letter_that_holds_the_customer(self):
+        self.make_invoice(self.customer, 1234.56, days_late=20)
+        self.start_tour(
+            OVERVIEW, "collection_queues_print_letter_tour", login="tour_collector"
+        )
+        letters = self.entry.collection_activity_ids.filtered(
+            lambda line: line.activity_type_id.code == "letter"
+        )
+        self.assertEqual(len(letters), 1, "printed once, logged once")
+        self.assertIn("printed", letters.note)
+
     def test_collector_records_a_promise_to_pay(self):
         self.start_tour(
             OVERVIEW, "collection_queues_promise_tour", login="tour_collector"

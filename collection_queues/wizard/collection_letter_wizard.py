@@ -106,7 +106,9 @@ class CollectionLetterWizard(models.TransientModel):
             self.template_id.id or False, channel=self.channel
         )
         if self.channel == "print":
-            return result
+            # The dialog closes once the PDF is downloaded: a second click would
+            # print and log every letter again.
+            return dict(result, close_on_report_download=True)
         self.write(
             {
                 "state": "done",

@@ -1,5 +1,6 @@
 /** @odoo-module **/
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import {download} from "@web/core/network/download";
 import {registry} from "@web/core/registry";
 
 const {DateTime} = luxon;
@@ -171,6 +172,48 @@ registry.category("web_tour.tours").add("collection_queues_bulk_status_tour", {
         {
             trigger:
                 "body:not(:has(.modal)) .o_list_view:not(:has(.o_data_row:not(:contains(Tour Promised))))",
+        },
+    ],
+});
+
+// A collector prints the letter of a customer from the entry: the download the
+// web client makes holds the customer's letter, and the dialog closes.
+registry.category("web_tour.tours").add("collection_queues_print_letter_tour", {
+    url: "/odoo/action-collection_queues.action_collection_overview",
+    steps: () => [
+        ...openTourEntry(),
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button:contains(Print / Send Letter)",
+            run() {
+                // What would be saved as a file is shown in the page instead,
+                // fetched exactly as the browser downloads it.
+                download._download = async ({url, data}) => {
+                    const body = new FormData();
+                    for (const [key, value] of Object.entries(data)) {
+                        body.append(key, value);
+                    }
+                    body.append("csrf_token", odoo.csrf_token);
+                    const response = await fetch(url, {method: "POST", body});
+                    const shown = document.createElement("div");
+                    shown.className = "o_tour_downloaded_letter";
+                    shown.textContent = await response.text();
+                    document.body.append(shown);
+                };
+                this.anchor.click();
+            },
+        },
+        {
+            trigger: ".modal:contains(A PDF of the letter)",
+        },
+        {
+            trigger: ".modal .modal-footer button:contains(Print)",
+            run: "click",
+        },
+        {
+            trigger: ".o_tour_downloaded_letter:contains(Tour Customer):contains(1,234.56)",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
         },
     ],
 });
