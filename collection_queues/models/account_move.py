@@ -18,6 +18,10 @@ class AccountMove(models.Model):
             return self.commercial_partner_id, self.company_id
         return self.env["res.partner"], self.company_id
 
+    @api.model
+    def _collection_customer_fields(self):
+        return ["move_type", "commercial_partner_id", "company_id"]
+
     @api.depends("state", "line_ids.date_maturity", "line_ids.reconciled")
     def _compute_days_past_due(self):
         today = fields.Date.context_today(self)

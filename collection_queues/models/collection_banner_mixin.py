@@ -67,6 +67,13 @@ class CollectionBannerMixin(models.AbstractModel):
         empty partner when none applies."""
         raise NotImplementedError
 
+    @api.model
+    def _collection_customer_fields(self):
+        """The fields ``_collection_customer`` reads: the banner follows them on
+        a form being edited, before the record is saved."""
+        return []
+
+    @api.depends(lambda self: self._collection_customer_fields())
     @api.depends_context("company", "uid")
     def _compute_collection_banner(self):
         customers = {record: record._collection_customer() for record in self}

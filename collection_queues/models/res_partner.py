@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -39,6 +39,10 @@ class ResPartner(models.Model):
 
     def _collection_customer(self):
         return self.commercial_partner_id, self.env.company
+
+    @api.model
+    def _collection_customer_fields(self):
+        return ["commercial_partner_id"]
 
     def _compute_collection_activity_count(self):
         # The lines the user may read (their queues, their companies).

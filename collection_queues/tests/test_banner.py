@@ -81,6 +81,42 @@ class TestBanner(CollectionCase):
         self.assertEqual(partner.collection_queue_name, "1-30")
         self.assertTrue(partner.in_collections)
 
+    def test_banner_on_new_records_before_saving(self):
+        """The banner follows the customer chosen on a form, before saving (the
+        web client's onchange, as the banner widget asks for its fields)."""
+        self.refresh()
+        spec = dict.fromkeys(
+            ["in_collections", "collection_queue_name", "collection_status_id"], {}
+        )
+
+        def banner(model, values, changed):
+            return (
+                self.env[model]
+                .onchange(values, [changed], {**spec, **dict.fromkeys(values, {})})
+                .get("value", {})
+            )
+
+        shown = banner(
+            "account.move",
+            {"move_type": "out_invoice", "partner_id": self.contact.id},
+            "partner_id",
+        )
+        self.assertTrue(shown["in_collections"])
+        self.assertEqual(shown["collection_queue_name"], "1-30")
+        self.assertEqual(shown["collection_status_id"], self.status_late.id)
+        shown = banner(
+            "account.move",
+            {"move_type": "out_invoice", "partner_id": self.bystander.id},
+            "partner_id",
+        )
+        self.assertFalse(shown.get("in_collections"))
+        shown = banner(
+            "res.partner",
+            {"name": "New Contact", "parent_id": self.customer.id},
+            "parent_id",
+        )
+        self.assertTrue(shown["in_collections"])
+
     def test_days_past_due_of_an_invoice(self):
         term = self.payment_term((50, 0), (50, 30))
         invoice = self.make_invoice(

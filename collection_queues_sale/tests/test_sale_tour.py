@@ -22,3 +22,21 @@ class TestSaleTour(CollectionTourCase):
             "collection_queues_salesperson_tour",
             login="tour_salesperson",
         )
+
+    def test_banner_on_a_new_quotation_before_saving(self):
+        new_test_user(
+            self.env,
+            "tour_new_quotation",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+        )
+        self.customer.collection_change_status(self.promised.id)
+        orders = self.env["sale.order"].search_count([])
+        self.start_tour(
+            "/odoo/action-sale.action_quotations/new",
+            "collection_queues_new_quotation_tour",
+            login="tour_new_quotation",
+        )
+        self.assertEqual(
+            self.env["sale.order"].search_count([]), orders, "the banner needs no save"
+        )

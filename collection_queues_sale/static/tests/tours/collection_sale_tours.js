@@ -34,3 +34,25 @@ registry.category("web_tour.tours").add("collection_queues_salesperson_tour", {
         },
     ],
 });
+
+// A salesperson starts a quotation: the banner shows as soon as a customer in
+// collections is chosen, before the quotation is saved.
+registry.category("web_tour.tours").add("collection_queues_new_quotation_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_field_widget[name=partner_id] input",
+            run: "edit Tour Customer",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains(Tour Customer)",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_collection_banner:contains(Tour Promised):contains(Tour Queue)",
+        },
+        {
+            // Still a new record: nothing was saved to show it.
+            trigger: ".o_breadcrumb .active:contains(New)",
+        },
+    ],
+});
