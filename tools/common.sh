@@ -9,7 +9,8 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ODOO_SRC="${ODOO_SRC:-$HOME/.local/src/odoo-18.0}"
 ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
 VENV="${VENV:-$REPO_ROOT/.venv}"
-VAR_DIR="$REPO_ROOT/var"
+# Where the config, logs and scratch files go; a run of its own may set another.
+VAR_DIR="${VAR_DIR:-$REPO_ROOT/var}"
 ODOO_CONF="$VAR_DIR/odoo.conf"
 ADDON=collection_queues
 # Every addon of the repository: the main one and its bridges.
