@@ -88,9 +88,86 @@ class TestCollectionDialogs(CollectionCase):
         dialog = self.dialog(
             "collection.placement.wizard", self.customer, action="remove"
         )
-        with self.assertRaisesRegex(UserError, "sequenced queue by its rules only"):
+        self.assertEqual(dialog.summary, "Nothing to do for this selection.")
+        self.assertIn(
+            "sequenced queue, which they leave by its rules only",
+            dialog.skipped_summary,
+        )
+        with self.assertRaisesRegex(UserError, "leave by its rules only"):
             dialog.save().action_apply()
         self.assertEqual(self.entry(self.customer).profile_id, self.p_1_30)
+
+    def test_remove_a_mixed_selection_acts_on_the_allowed_and_says_the_rest(self):
+        self.refresh()
+        self.customers[:2].collection_move_to_queue(self.p_watch)
+        entries = self.entries()
+        dialog = self.dialog("collection.placement.wizard", entries, action="remove")
+        self.assertEqual(dialog.acting_count, 2)
+        self.assertEqual(dialog.skipped_partner_ids[:], self.customers[2])
+        self.assertIn("2 customers will leave their queue", dialog.summary)
+        self.assertIn("next refresh puts back", dialog.summary)
+        self.assertEqual(
+            dialog.skipped_summary,
+            "Left as they are: Cedar Roofing, in a sequenced queue, which they leave "
+            "by its rules only (move them to a queue that is not sequenced first).",
+        )
+        done = dialog.save().action_apply()
+        self.assertIn(
+            "2 customers removed from their queue.", done["params"]["message"]
+        )
+        self.assertIn("Cedar Roofing", done["params"]["message"])
+        self.assertFalse(self.entry(self.customers[0]))
+        self.assertFalse(self.entry(self.customers[1]))
+        self.assertEqual(self.entry(self.customers[2]).profile_id, self.p_1_30)
+
+    def test_put_in_queue_leaves_customers_already_in_one(self):
+        self.refresh()
+        newcomer = self.make_customer("Dune Supplies")
+        dialog = self.dialog(
+            "collection.placement.wizard", self.customer | newcomer, action="put"
+        )
+        dialog.profile_id = self.p_legal
+        self.assertEqual(dialog.skipped_partner_ids[:], self.customer)
+        self.assertIn("Dune Supplies will enter Legal", dialog.summary)
+        self.assertIn("already in a queue", dialog.skipped_summary)
+        dialog.save().action_apply()
+        self.assertEqual(self.entry(newcomer).profile_id, self.p_legal)
+        self.assertEqual(self.entry(self.customer).profile_id, self.p_1_30)
+
+    def test_the_entry_form_offers_its_actions_as_buttons_only(self):
+        """The Actions menu of an entry's form would offer them whatever the
+        entry (Remove on a sequenced one, anything on a closed one): the form's
+        buttons, shown when they apply, are the only way there."""
+        bindings = self.env["ir.actions.actions"].get_bindings("collection.queue")
+        in_form = [
+            action["name"]
+            for action in bindings.get("action", [])
+            if "form" in (action.get("binding_view_types") or "list,form").split(",")
+        ]
+        self.assertEqual(in_form, [])
+        in_list = {action["name"] for action in bindings.get("action", [])}
+        self.assertLessEqual(
+            {"Remove from Queue", "Move to Queue", "Change Status"}, in_list
+        )
+
+    def test_move_from_an_entry_lands_on_the_new_entry(self):
+        self.refresh()
+        old = self.entry(self.customer)
+        dialog = self.dialog("collection.placement.wizard", old, action="move")
+        dialog.profile_id = self.p_watch
+        done = dialog.save().action_apply()
+        new = self.entry(self.customer)
+        self.assertNotEqual(new, old)
+        self.assertEqual(
+            done["params"]["next"],
+            {
+                "type": "ir.actions.act_window",
+                "res_model": "collection.queue",
+                "res_id": new.id,
+                "views": [(False, "form")],
+                "target": "current",
+            },
+        )
 
     # ------------------------------------------------------------------
     # Events, notes, statuses

@@ -42,23 +42,25 @@ class CollectionActionWizard(models.AbstractModel):
         for wizard in self:
             wizard.partner_count = len(wizard.partner_ids)
 
-    def _customers_label(self):
-        """ "Acme Plumbing" or "3 customers"."""
-        if len(self.partner_ids) == 1:
-            return self.partner_ids.display_name
-        return self.env._("%(count)s customers", count=len(self.partner_ids))
+    def _customers_label(self, partners=None):
+        """ "Acme Plumbing" or "3 customers": ``partners``, by default those the
+        dialog acts on."""
+        partners = self.partner_ids if partners is None else partners
+        if len(partners) == 1:
+            return partners.display_name
+        return self.env._("%(count)s customers", count=len(partners))
 
     def _compute_summary(self):
         raise NotImplementedError
 
-    def _done(self, message):
-        """Close the dialog and say what was done."""
+    def _done(self, message, next_action=None):
+        """Close the dialog (or go on to ``next_action``) and say what was done."""
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "message": message,
                 "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": next_action or {"type": "ir.actions.act_window_close"},
             },
         }
