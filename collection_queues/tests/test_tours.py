@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import tagged
+from odoo import Command
+from odoo.tests import new_test_user, tagged
 
 from .tour_common import CollectionTourCase
 
@@ -49,6 +50,64 @@ class TestTours(CollectionTourCase):
         )
         self.assertEqual(len(letters), 1, "printed once, logged once")
         self.assertIn("printed", letters.note)
+
+    def test_collector_sees_no_action_on_a_customer_of_a_queue_closed_to_her(self):
+        other = new_test_user(
+            self.env,
+            "tour_other_collector",
+            groups="base.group_user,collection_queues.group_collection_user",
+            company_id=self.company.id,
+        )
+        secret = self.env["collection.profile"].create(
+            {
+                "name": "Tour Secret Queue",
+                "company_id": self.company.id,
+                "user_ids": [Command.set(other.ids)],
+            }
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Secret Customer", "is_company": True}
+        )
+        customer.collection_put_in_queue(secret.id)
+        self.start_tour(
+            f"/odoo/res.partner/{customer.id}",
+            "collection_queues_restricted_customer_tour",
+            login="tour_collector",
+        )
+
+    def test_collector_moves_a_sequenced_entry_and_lands_on_the_new_one(self):
+        self.env["collection.profile"].create(
+            {
+                "name": "Tour Sequenced",
+                "company_id": self.company.id,
+                "auto_sequence": True,
+                "sequence_number": 97,
+                "days_past_due_min": 1,
+                "min_amount_past_due": 10,
+                "partner_category_ids": [
+                    Command.create({"name": "Tour sequenced customers"})
+                ],
+            }
+        )
+        watch = self.env["collection.profile"].create(
+            {"name": "Tour Watch", "company_id": self.company.id}
+        )
+        tag = self.env["res.partner.category"].search(
+            [("name", "=", "Tour sequenced customers")]
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Late Payer", "is_company": True, "category_id": tag.ids}
+        )
+        self.make_invoice(customer, 400, days_late=12)
+        self.env["collection.profile"].refresh_queues(partners=customer.ids)
+        entry = self.entry_of(customer)
+        self.assertTrue(entry.profile_id.auto_sequence)
+        self.start_tour(
+            f"/odoo/action-collection_queues.action_collection_queue/{entry.id}",
+            "collection_queues_sequenced_entry_tour",
+            login="tour_collector",
+        )
+        self.assertEqual(self.entry_of(customer).profile_id, watch)
 
     def test_collector_records_a_promise_to_pay(self):
         self.start_tour(

@@ -217,3 +217,55 @@ registry.category("web_tour.tours").add("collection_queues_print_letter_tour", {
         },
     ],
 });
+
+// A collector opens a customer whose queue she may not open: the banner and a
+// line saying why the entry is not shown, and no action button to fail.
+registry.category("web_tour.tours").add("collection_queues_restricted_customer_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_collection_banner:contains(Tour Secret Queue)",
+        },
+        {
+            trigger: ".o_form_view .o_notebook a:contains(Collections)",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .alert-info:contains(a queue you are not allowed on)",
+        },
+        {
+            trigger: ".o_form_view .o_notebook:not(:has([name=collection_actions] button))",
+        },
+    ],
+});
+
+// A collector on an entry of a sequenced queue: Remove is not offered; moved to another queue, she lands on the new
+// entry.
+registry.category("web_tour.tours").add("collection_queues_sequenced_entry_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_statusbar_buttons:contains(Move to Queue):not(:contains(Remove from Queue))",
+        },
+        {
+            trigger: ".o_control_panel:not(:has(.o_cp_action_menus:contains(Remove from Queue)))",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button:contains(Move to Queue)",
+            run: "click",
+        },
+        ...pickInDialog("profile_id", "Tour Watch"),
+        {
+            trigger: ".modal:contains(will move to Tour Watch)",
+        },
+        {
+            trigger: ".modal .modal-footer button:contains(Apply)",
+            run: "click",
+        },
+        {
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .oe_title .o_field_widget[name=profile_id]:contains(Tour Watch)",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons:contains(Remove from Queue)",
+        },
+    ],
+});
