@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
@@ -308,6 +310,39 @@ class CollectionProfile(models.Model):
             self.env["collection.sequencer"]._close_profiles(closing)
         return result
 
+    def action_archive(self):
+        """Close the queues, and say what became of their customers: each moved
+        to the sequenced queue whose rules it meets, or left collections."""
+        Queue = self.env["collection.queue"].sudo()
+        leaving = Queue.search([("profile_id", "in", self.ids), ("state", "=", "open")])
+        result = super().action_archive()
+        if not leaving:
+            return result
+        staying = Queue.search_count(
+            [
+                ("partner_id", "in", leaving.partner_id.ids),
+                ("company_id", "in", leaving.company_id.ids),
+                ("state", "=", "open"),
+            ]
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": self.env._(
+                    "%(queues)s closed: of its %(count)s customers, %(moved)s moved "
+                    "to the sequenced queue whose rules they meet and %(left)s left "
+                    "collections.",
+                    queues=", ".join(self.mapped("name")),
+                    count=len(leaving),
+                    moved=staying,
+                    left=len(leaving) - staying,
+                ),
+                "type": "info",
+                "sticky": True,
+            },
+        }
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
         used = (
@@ -424,6 +459,15 @@ class CollectionProfile(models.Model):
     def action_open_followups_due(self):
         action = self.action_open_entries()
         action["context"]["search_default_followup_due"] = 1
+        action["help"] = Markup(
+            '<p class="o_view_nocontent_smiling_face">%s</p><p>%s</p>'
+        ) % (
+            self.env._("No follow-up due in %(queue)s", queue=self.name),
+            self.env._(
+                "Every customer of this queue is followed up on a later day. Remove "
+                "the Follow-up Due filter to see them all."
+            ),
+        )
         return action
 
     def action_open_open_promises(self):

@@ -85,14 +85,20 @@ class TestBanner(CollectionCase):
         """The banner follows the customer chosen on a form, before saving (the
         web client's onchange, as the banner widget asks for its fields)."""
         self.refresh()
-        spec = dict.fromkeys(
-            ["in_collections", "collection_queue_name", "collection_status_id"], {}
-        )
+        banner_fields = [
+            "in_collections",
+            "collection_queue_name",
+            "collection_status_id",
+        ]
 
         def banner(model, values, changed):
             return (
                 self.env[model]
-                .onchange(values, [changed], {**spec, **dict.fromkeys(values, {})})
+                .onchange(
+                    values,
+                    [changed],
+                    {name: {} for name in [*banner_fields, *values]},
+                )
                 .get("value", {})
             )
 

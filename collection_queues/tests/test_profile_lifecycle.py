@@ -117,12 +117,23 @@ class TestProfileClosing(CollectionCase):
         other = self.make_customer("Bolt Electric")
         self.make_invoice(self.customer, 300, due=real_days_ago(10))
         (self.customer | other).collection_put_in_queue(self.p_legal)
-        self.p_legal.action_archive()
+        said = self.p_legal.action_archive()
+        self.assertEqual(
+            said["params"]["message"],
+            "Legal closed: of its 2 customers, 1 moved to the sequenced queue whose "
+            "rules they meet and 1 left collections.",
+        )
         self.assertEqual(self.entry(self.customer).profile_id, self.p_1_30)
         self.assertFalse(self.entry(other))
         # Closed, it takes nobody.
         with self.assertRefused(UserError, "closed"):
             other.collection_put_in_queue(self.p_legal)
+
+    def test_closing_an_empty_queue_says_nothing_more(self):
+        self.assertNotEqual(
+            (self.p_watch.action_archive() or {}).get("tag"), "display_notification"
+        )
+        self.assertFalse(self.p_watch.active)
 
     def test_company_of_a_used_profile_cannot_change(self):
         self.customer.collection_put_in_queue(self.p_watch)

@@ -90,6 +90,7 @@ class TestWorkspace(CollectionCase):
         action = self.p_1_30.action_open_followups_due()
         self.assertEqual(action["domain"], [("profile_id", "=", self.p_1_30.id)])
         self.assertTrue(action["context"]["search_default_followup_due"])
+        self.assertIn("No follow-up due in 1-30", action["help"])
         self.assertEqual(self.p_91.rule_summary, "91+ days past due, over $\xa0500.00")
         self.assertEqual(self.p_legal.rule_summary, "Placed by users only")
 

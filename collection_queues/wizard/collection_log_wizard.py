@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class CollectionLogWizard(models.TransientModel):
@@ -59,7 +60,7 @@ class CollectionLogWizard(models.TransientModel):
             if wizard.followup_date:
                 text += self.env._(
                     ", with a follow-up To-Do on %(date)s",
-                    date=fields.Date.to_string(wizard.followup_date),
+                    date=format_date(self.env, wizard.followup_date),
                 )
             if wizard.status_id:
                 text += self.env._(
@@ -87,4 +88,10 @@ class CollectionLogWizard(models.TransientModel):
             followup_date=self.followup_date or False,
             status=self.status_id.id or False,
         )
-        return self._done(self.env._("Logged: %(event)s.", event=activity_type.name))
+        return self._done(
+            self.env._(
+                "%(event)s logged for %(who)s.",
+                event=activity_type.name,
+                who=self._customers_label(),
+            )
+        )

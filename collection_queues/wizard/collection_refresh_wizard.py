@@ -63,6 +63,8 @@ class CollectionRefreshWizard(models.TransientModel):
             "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
+            # The reasons are sentences: room to read them.
+            "context": {"dialog_size": "extra-large"},
         }
 
     @api.depends("added_count", "moved_count", "removed_count", "unlisted_count")
