@@ -30,7 +30,9 @@ class CollectionKpi(models.AbstractModel):
         :param date_from: first day of the period (a date or ``YYYY-MM-DD``)
         :param date_to: last day of the period
         :param company: a ``res.company`` record or id among the user's companies
-        :return: a dict of plain data (dates as ``YYYY-MM-DD``), see the readme
+        :return: a dict of plain data (dates as ``YYYY-MM-DD``), see the readme;
+            a KPI the books give no honest value is ``False``, and
+            ``not_meaningful`` says why: {kpi key: reason}
         """
         if not self.env.su and not self.env.user.has_group(
             "collection_queues.group_collection_manager"
@@ -72,10 +74,16 @@ class CollectionKpi(models.AbstractModel):
         sales = self._sales(tree, date_from, date_to)
         days = kpis.period_days(date_from, date_to)
         totals = receivables["total"]
-        dso = kpis.dso_countback(
-            totals["balance"], sales["monthly"], date_to, digits=digits
+        indexes, reasons = kpis.indexes(
+            receivables["begin"],
+            totals["balance"],
+            totals["not_due"],
+            sales["period"],
+            sales["monthly"],
+            date_to,
+            days,
+            digits=digits,
         )
-        best = kpis.best_possible_dso(totals["not_due"], sales["period"], days)
         promise_counts = self._promise_counts(tree, date_from, date_to)
         judged = sum(promise_counts.values())
         collected = self._collected(company, date_from, date_to)
@@ -84,6 +92,10 @@ class CollectionKpi(models.AbstractModel):
             # False for "no value", as both RPC protocols carry it.
             return False if value is None else round(value, precision)
 
+        kept_rate = kpis.share(promise_counts.get("kept", 0), judged)
+        if kept_rate is None:
+            reasons["promise_kept_rate"] = kpis.NO_PROMISES
+        wording = self._not_meaningful_reasons()
         return {
             "company_id": company.id,
             "currency": company.currency_id.name,
@@ -94,23 +106,11 @@ class CollectionKpi(models.AbstractModel):
             "receivable_end": rounded(totals["balance"]),
             "receivable_end_current": rounded(totals["not_due"]),
             "credit_sales": rounded(sales["period"]),
-            "dso": rounded(dso, 1),
-            "best_possible_dso": rounded(best, 1),
-            "average_days_delinquent": rounded(max(dso - best, 0.0), 1),
-            "cei": rounded(
-                kpis.cei(
-                    receivables["begin"],
-                    sales["period"],
-                    totals["balance"],
-                    totals["not_due"],
-                ),
-                1,
-            ),
+            **{key: rounded(value, 1) for key, value in indexes.items()},
             "promises_judged": judged,
             "promises_kept": promise_counts.get("kept", 0),
-            "promise_kept_rate": rounded(
-                kpis.share(promise_counts.get("kept", 0), judged), 1
-            ),
+            "promise_kept_rate": rounded(kept_rate, 1),
+            "not_meaningful": {key: wording[code] for key, code in reasons.items()},
             "receivables_by_queue": [
                 {**row, **{key: rounded(row[key]) for key in self._bucket_keys()}}
                 for row in receivables["by_queue"]
@@ -127,6 +127,37 @@ class CollectionKpi(models.AbstractModel):
                 }
                 for row in collected
             ],
+        }
+
+    @api.model
+    def _not_meaningful_reasons(self):
+        """Why a KPI has no value, in the user's words: {reason code: text}."""
+        return {
+            kpis.NEGATIVE_RECEIVABLES: self.env._(
+                "Customers' unapplied payments and credits exceed what they owe: "
+                "the receivables are negative."
+            ),
+            kpis.UNCOVERED_RECEIVABLES: self.env._(
+                "The credit sales of the last 24 months do not cover the receivables."
+            ),
+            kpis.NO_SALES: self.env._("No credit sales in the period."),
+            kpis.NEGATIVE_SALES: self.env._(
+                "Credit notes exceed the invoices of the period."
+            ),
+            kpis.NEGATIVE_CURRENT: self.env._(
+                "Credits not yet due exceed the invoices not yet due."
+            ),
+            kpis.NEGATIVE_OVERDUE: self.env._(
+                "Unapplied payments and credits exceed the overdue invoices."
+            ),
+            kpis.NOTHING_COLLECTIBLE: self.env._(
+                "Nothing was collectible in the period."
+            ),
+            kpis.RECEIVABLES_GREW: self.env._(
+                "The receivables grew by more than the credit sales (refunds paid "
+                "to customers, receivables booked outside the sales journals)."
+            ),
+            kpis.NO_PROMISES: self.env._("No promise was judged in the period."),
         }
 
     @api.model

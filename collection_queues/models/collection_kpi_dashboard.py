@@ -46,11 +46,18 @@ class CollectionKpiDashboard(models.TransientModel):
         string="CEI (%)",
         digits=(16, 1),
         compute="_compute_kpis",
-        help="Collection effectiveness index; empty when nothing was collectible.",
+        help="Collection effectiveness index: the share of what was collectible "
+        "in the period that was collected.",
     )
     promise_kept_rate = fields.Float(
         string="Promises Kept (%)", digits=(16, 1), compute="_compute_kpis"
     )
+    # Why each KPI above has no value on these books; empty when it has one.
+    dso_not_meaningful = fields.Char(compute="_compute_kpis")
+    best_possible_dso_not_meaningful = fields.Char(compute="_compute_kpis")
+    average_days_delinquent_not_meaningful = fields.Char(compute="_compute_kpis")
+    cei_not_meaningful = fields.Char(compute="_compute_kpis")
+    promise_kept_rate_not_meaningful = fields.Char(compute="_compute_kpis")
     promises_judged = fields.Integer(compute="_compute_kpis")
     receivable_begin = fields.Monetary(
         string="Receivables at Start", compute="_compute_kpis"
@@ -101,7 +108,13 @@ class CollectionKpiDashboard(models.TransientModel):
                 dashboard.date_from, dashboard.date_to, dashboard.company_id.id
             )
             dashboard.update(
-                {name: kpis[name] for name in self._kpi_fields() if name != "tables"}
+                {
+                    **{name: kpis[name] for name in self._kpi_fields() if name in kpis},
+                    **{
+                        f"{key}_not_meaningful": kpis["not_meaningful"].get(key, False)
+                        for key in self._not_meaningful_kpis()
+                    },
+                }
             )
             dashboard.tables = self.env["ir.qweb"]._render(
                 "collection_queues.collection_kpi_tables",
@@ -117,13 +130,20 @@ class CollectionKpiDashboard(models.TransientModel):
             )
 
     @api.model
-    def _kpi_fields(self):
+    def _not_meaningful_kpis(self):
         return [
             "dso",
             "best_possible_dso",
             "average_days_delinquent",
             "cei",
             "promise_kept_rate",
+        ]
+
+    @api.model
+    def _kpi_fields(self):
+        return [
+            *self._not_meaningful_kpis(),
+            *(f"{key}_not_meaningful" for key in self._not_meaningful_kpis()),
             "promises_judged",
             "receivable_begin",
             "receivable_end",

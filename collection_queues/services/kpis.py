@@ -45,8 +45,8 @@ def dso_countback(receivable_end, monthly_sales, date_to, digits=2):
     :param receivable_end: the receivables balance at ``date_to``
     :param monthly_sales: credit sales of the months of ``countback_months``,
         the most recent first
-    :return: days (float); all the months' days when their sales do not cover
-        the receivables
+    :return: days (float), 0 when nothing is owed; None when the months' sales
+        do not cover the receivables (the DSO would only be a lower bound)
     """
     remaining, days = receivable_end, 0.0
     if round(remaining, digits) <= 0:
@@ -63,24 +63,103 @@ def dso_countback(receivable_end, monthly_sales, date_to, digits=2):
             days += month_days
         else:
             return days + remaining / sales * month_days
-    return days
+    return None
 
 
-def best_possible_dso(receivable_current, credit_sales, days):
-    """The DSO if every customer paid on time: current receivables over the
-    period's credit sales, times the days of the period."""
-    if credit_sales <= 0:
-        return 0.0
-    return receivable_current / credit_sales * days
+# Why a KPI has no honest value on a company's books; the model words them.
+NEGATIVE_RECEIVABLES = "negative_receivables"
+UNCOVERED_RECEIVABLES = "uncovered_receivables"
+NO_SALES = "no_sales"
+NEGATIVE_SALES = "negative_sales"
+NEGATIVE_CURRENT = "negative_current"
+NEGATIVE_OVERDUE = "negative_overdue"
+NOTHING_COLLECTIBLE = "nothing_collectible"
+RECEIVABLES_GREW = "receivables_grew"
+NO_PROMISES = "no_promises"
 
 
-def cei(receivable_begin, credit_sales, receivable_end, receivable_end_current):
-    """Collection effectiveness index, in percent: what was collected of what
-    could be collected in the period. None when nothing could be."""
-    collectible = receivable_begin + credit_sales - receivable_end_current
-    if collectible <= 0:
-        return None
-    return (receivable_begin + credit_sales - receivable_end) / collectible * 100
+def indexes(
+    receivable_begin,
+    receivable_end,
+    receivable_current,
+    credit_sales,
+    monthly_sales,
+    date_to,
+    days,
+    digits=2,
+):
+    """DSO (countback), best possible DSO, average days delinquent and CEI,
+    rounded to a tenth; None for those the books give no honest value, with
+    the reason.
+
+    Each formula assumes the signs of what it divides and subtracts: a total
+    or a bucket that customers' credits turn negative makes it say nothing.
+    Best possible DSO and average days delinquent stay within 0 and the DSO.
+
+    :param receivable_current: the part of ``receivable_end`` not yet due
+    :param credit_sales: the credit sales of the period of ``days`` days
+    :return: ({kpi: value or None}, {kpi: reason code, for the None ones})
+    """
+
+    def sign(amount):
+        amount = round(amount, digits)
+        return (amount > 0) - (amount < 0)
+
+    overdue = receivable_end - receivable_current
+    collectible = receivable_begin + credit_sales - receivable_current
+    collected = collectible - overdue
+    values = dict.fromkeys(
+        ("dso", "best_possible_dso", "average_days_delinquent", "cei")
+    )
+    reasons = {}
+
+    if sign(receivable_end) < 0:
+        reasons["dso"] = NEGATIVE_RECEIVABLES
+    else:
+        dso = dso_countback(receivable_end, monthly_sales, date_to, digits)
+        if dso is None:
+            reasons["dso"] = UNCOVERED_RECEIVABLES
+        else:
+            values["dso"] = round(dso, 1)
+
+    if values["dso"] is None:
+        reasons["best_possible_dso"] = reasons["dso"]
+    elif not sign(credit_sales):
+        reasons["best_possible_dso"] = NO_SALES
+    elif sign(credit_sales) < 0:
+        reasons["best_possible_dso"] = NEGATIVE_SALES
+    elif sign(receivable_current) < 0:
+        reasons["best_possible_dso"] = NEGATIVE_CURRENT
+    else:
+        # The countback and the period's average sales may disagree: the best
+        # possible DSO is never worse than the actual one.
+        best = receivable_current / credit_sales * days
+        values["best_possible_dso"] = round(min(max(best, 0.0), values["dso"]), 1)
+
+    if values["best_possible_dso"] is None:
+        reasons["average_days_delinquent"] = reasons["best_possible_dso"]
+    elif sign(overdue) < 0:
+        reasons["average_days_delinquent"] = NEGATIVE_OVERDUE
+    else:
+        # From the rounded figures, so that DSO = best possible + delinquent.
+        values["average_days_delinquent"] = round(
+            values["dso"] - values["best_possible_dso"], 1
+        )
+
+    # CEI = collected / collectible, where collected = collectible - overdue:
+    # within 0-100 exactly when 0 <= overdue <= collectible.
+    if sign(receivable_current) < 0:
+        reasons["cei"] = NEGATIVE_CURRENT
+    elif sign(overdue) < 0:
+        reasons["cei"] = NEGATIVE_OVERDUE
+    elif sign(collectible) <= 0:
+        reasons["cei"] = NOTHING_COLLECTIBLE
+    elif sign(collected) < 0:
+        reasons["cei"] = RECEIVABLES_GREW
+    else:
+        # Clamped against the rounding of amounts within the precision only.
+        values["cei"] = round(min(max(collected / collectible, 0.0), 1.0) * 100, 1)
+    return values, reasons
 
 
 def share(part, whole):

@@ -399,6 +399,22 @@ class TestRpcUsers(CollectionRpcCase):
                 self.assertEqual(result["receivable_end"], 900.0)
                 self.assertIsInstance(result["receivables_by_queue"], list)
                 self.assertIs(result["promise_kept_rate"], False)
+                self.assertEqual(
+                    result["not_meaningful"],
+                    {"promise_kept_rate": "No promise was judged in the period."},
+                )
+                # Before any sale: no honest index, False (no None) and why.
+                empty = self.call(
+                    protocol, self.manager, "collection.kpi", "get_kpis",
+                    days_ago(700).isoformat(), days_ago(400).isoformat(),
+                )  # fmt: skip
+                self.assertEqual(empty["dso"], 0.0)
+                self.assertIs(empty["best_possible_dso"], False)
+                self.assertIs(empty["cei"], False)
+                self.assertEqual(
+                    empty["not_meaningful"]["cei"],
+                    "Nothing was collectible in the period.",
+                )
                 self.assertRefusedOverRpc(
                     "AccessError", "Only collections managers", protocol,
                     self.collector, "collection.kpi", "get_kpis", *period,
