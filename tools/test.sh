@@ -34,6 +34,11 @@ for addon in $ADDONS; do
         || die "$addon/i18n/$addon.pot is out of date: run tools/makepot.sh"
 done
 log "Translation templates up to date"
+# Each translation (every i18n/*.po of every addon) translates the whole template:
+# nothing missing, fuzzy or obsolete, the placeholders kept.
+"$VENV/bin/python" "$REPO_ROOT/tools/check_translations.py" $ADDONS \
+    || die "translations incomplete or out of step with their template (see above)"
+log "Translations complete"
 
 log "Odoo's own test runner: the tests of pure Python (tag collection_queues_pure)"
 runner_log="$VAR_DIR/odoo_test_runner.log"
