@@ -922,8 +922,14 @@ class CollectionSequencer(models.AbstractModel):
             )
         branches = self._branch_names(scope, branch_mask & (rule.branch_mask or -1))
         if branches:
-            text += "; " + self.env._("branch %(names)s", names=branches)
-        text += "; " + self.env._("priority %(number)s", number=rule.sequence_number)
+            text = self.env._(
+                "%(reason)s; branch %(names)s", reason=text, names=branches
+            )
+        text = self.env._(
+            "%(reason)s; priority %(number)s",
+            reason=text,
+            number=rule.sequence_number,
+        )
         if closing:
             text = self.env._("Queue closed; %(reason)s", reason=text)
         return text
