@@ -8,15 +8,107 @@ method changes anything.
 """
 
 import contextlib
+import functools
+import inspect
 import math
 from datetime import date, datetime
 
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+# Amounts far beyond any receivable, yet safe in every sum.
+MAX_AMOUNT = 10**15
+
 
 def _is_id(value):
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _records_repr(records):
+    """``res.partner[7, 8]``: records as a message names them. (Written apart
+    from the messages: the extractor of translatable terms reads no f-string
+    inside them.)"""
+    return f"{records._name}{records.ids}"
+
+
+def public_method(method):
+    """Decorate a public business method: the records it runs on must be
+    records (their ids whole numbers) and its arguments must fit its signature,
+    else a clear, translated message before it runs. RPC callers pass anything;
+    Python would answer them with a TypeError deep in the method.
+
+    Put it below ``@api.model`` when there is one."""
+    signature = inspect.signature(method)
+    params = list(signature.parameters.values())[1:]  # without self
+
+    @functools.wraps(method)
+    def checked(self, *args, **kwargs):
+        if not all(_is_id(record_id) for record_id in self._ids if record_id):
+            raise UserError(
+                self.env._(
+                    "%(method)s runs on records given by their ids (whole numbers), "
+                    "got %(ids)r.",
+                    method=method.__name__,
+                    ids=list(self._ids),
+                )
+            )
+        try:
+            signature.bind(self, *args, **kwargs)
+        except TypeError:
+            raise UserError(
+                _signature_problem(self.env, method.__name__, params, args, kwargs)
+            ) from None
+        return method(self, *args, **kwargs)
+
+    return checked
+
+
+def _signature_problem(env, name, params, args, kwargs):
+    """Why ``args`` and ``kwargs`` do not fit ``params``, in words."""
+    expected = ", ".join(
+        param.name
+        if param.default is param.empty
+        else f"{param.name}={param.default!r}"
+        for param in params
+    )
+    unknown = [key for key in kwargs if key not in {param.name for param in params}]
+    if unknown:
+        return env._(
+            "%(method)s has no argument named %(names)s; its arguments are "
+            "(%(expected)s).",
+            method=name,
+            names=", ".join(unknown),
+            expected=expected,
+        )
+    if len(args) > len(params):
+        return env._(
+            "%(method)s takes %(count)s arguments, got %(given)s; its arguments are "
+            "(%(expected)s).",
+            method=name,
+            count=len(params),
+            given=len(args),
+            expected=expected,
+        )
+    given = {param.name for param in params[: len(args)]} | set(kwargs)
+    twice = [param.name for param in params[: len(args)] if param.name in kwargs]
+    if twice:
+        return env._(
+            "%(method)s got %(names)s twice; its arguments are (%(expected)s).",
+            method=name,
+            names=", ".join(twice),
+            expected=expected,
+        )
+    missing = [
+        param.name
+        for param in params
+        if param.default is param.empty and param.name not in given
+    ]
+    return env._(
+        "%(method)s needs %(names)s; its arguments are (%(expected)s).",
+        method=name,
+        names=", ".join(missing),
+        expected=expected,
+    )
 
 
 def record_arg(env, model, value, label):
@@ -29,11 +121,12 @@ def record_arg(env, model, value, label):
         if not value and value._name == model:
             return env[model]
         if value._name != model or len(value) != 1:
+            given = _records_repr(value)
             raise UserError(
                 env._(
                     "Expected one %(label)s, got %(value)s.",
                     label=label,
-                    value=f"{value._name}{value.ids}",
+                    value=given,
                 )
             )
         record = value.with_env(env)
@@ -64,11 +157,12 @@ def records_arg(env, model, value, label):
     """Existing records of ``model``, given as a recordset, an id or a list of ids."""
     if isinstance(value, models.BaseModel):
         if value._name != model:
+            given = _records_repr(value)
             raise UserError(
                 env._(
                     "Expected %(label)s, got %(value)s.",
                     label=label,
-                    value=f"{value._name}{value.ids}",
+                    value=given,
                 )
             )
         records = value.with_env(env)
@@ -148,18 +242,140 @@ def flag_arg(env, value, label):
 
 
 def amount_arg(env, value, label):
-    """A positive amount: a number (not a boolean), as both RPC protocols send it."""
+    """A positive amount: a number (not a boolean), as both RPC protocols send
+    it, and no larger than any receivable could be."""
     if (
         isinstance(value, int | float)
         and not isinstance(value, bool)
         and math.isfinite(value)
-        and value > 0
+        and 0 < value <= MAX_AMOUNT
     ):
         return float(value)
     raise UserError(
         env._(
-            "%(label)s must be a positive number, got %(value)r.",
+            "%(label)s must be a positive number up to %(maximum)s, got %(value)r.",
             label=label,
+            maximum=MAX_AMOUNT,
             value=value,
         )
     )
+
+
+def count_arg(env, value, label, maximum):
+    """A whole number up to ``maximum`` (a number of days, a priority): not
+    empty, not a fraction, not text. (Below zero is the model's constraint's
+    to say.)"""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise UserError(
+            env._(
+                "%(label)s must be a whole number, got %(value)r.",
+                label=label,
+                value=value,
+            )
+        )
+    if abs(value) > maximum:
+        raise UserError(
+            env._(
+                "%(label)s must lie between 0 and %(maximum)s, got %(value)s.",
+                label=label,
+                maximum=maximum,
+                value=value,
+            )
+        )
+    return value
+
+
+def bounded_amount_arg(env, value, label, maximum):
+    """An amount up to ``maximum``: a number, not text, not infinite. (Below
+    zero is the model's constraint's to say.)"""
+    if (
+        not isinstance(value, int | float)
+        or isinstance(value, bool)
+        or not math.isfinite(value)
+        or abs(value) > maximum
+    ):
+        raise UserError(
+            env._(
+                "%(label)s must be an amount between 0 and %(maximum)s, got %(value)r.",
+                label=label,
+                maximum=maximum,
+                value=value,
+            )
+        )
+    return value
+
+
+def readable_selection(env, model, ids):
+    """The records of ``model`` a dialog was opened on (its ``active_ids``),
+    all of them readable by the user: a selection holding records the user may
+    not open is refused whole, never silently cut."""
+    records = env[model].browse(ids).exists()
+    if env.su:
+        return records
+    hidden = records - records._filtered_access("read")
+    if hidden:
+        raise UserError(
+            env._(
+                "The selection holds %(count)s records you are not allowed to open "
+                "(%(kind)s); select only what you may work on.",
+                count=len(hidden),
+                kind=env["ir.model"]._get(model).name,
+            )
+        )
+    return records
+
+
+def check_readable_values(model, vals_list):
+    """Refuse values that point at records of collections the user may not open
+    (a queue, an entry, another company's): a dialog or a line created over RPC
+    with such ids would show their names."""
+    env = model.env
+    if env.su:
+        return
+    for vals in vals_list:
+        for name, value in vals.items():
+            field = model._fields.get(name)
+            if not field or not field.relational:
+                continue
+            comodel = env[field.comodel_name]
+            if field.type == "one2many":
+                check_readable_values(
+                    comodel,
+                    [
+                        command[2]
+                        for command in value or []
+                        if isinstance(command, list | tuple)
+                        and len(command) == 3
+                        and isinstance(command[2], dict)
+                    ],
+                )
+                continue
+            if not field.comodel_name.startswith("collection."):
+                continue
+            ids = command_ids(value)
+            records = comodel.browse(ids).exists()
+            if records and records != records._filtered_access("read"):
+                raise UserError(
+                    env._(
+                        "%(field)s: you are not allowed to open these records.",
+                        field=field.get_description(env)["string"],
+                    )
+                )
+
+
+def command_ids(value):
+    """The ids a relational value names (an id, or x2many commands)."""
+    if _is_id(value):
+        return [value]
+    ids = []
+    for command in value if isinstance(value, list | tuple) else []:
+        if _is_id(command):
+            ids.append(command)
+        elif isinstance(command, list | tuple) and command:
+            if command[0] == 6 and len(command) == 3:
+                ids.extend(i for i in command[2] or [] if _is_id(i))
+            elif command[0] in (1, 4) and len(command) >= 2 and _is_id(command[1]):
+                ids.append(command[1])
+    return ids

@@ -1,5 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# The fields of the banner, computed from the customer's open entry.
+BANNER_FIELDS = (
+    "collection_queue_id",
+    "collection_profile_id",
+    "collection_queue_name",
+    "collection_status_id",
+    "collection_collector_id",
+    "in_collections",
+    "collection_promise_summary",
+    "collection_queue_sequenced",
+)
 
 
 class CollectionBannerMixin(models.AbstractModel):
@@ -67,6 +80,34 @@ class CollectionBannerMixin(models.AbstractModel):
         empty partner when none applies."""
         raise NotImplementedError
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._collection_check_banner_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._collection_check_banner_values(vals)
+        return super().write(vals)
+
+    @api.model
+    def _collection_check_banner_values(self, vals):
+        """The banner follows the customer's queue entry: it is not written, and
+        saying so beats ignoring the values."""
+        written = sorted(set(vals).intersection(BANNER_FIELDS))
+        if written:
+            raise UserError(
+                self.env._(
+                    "%(fields)s follow the customer's collection queue entry and "
+                    "cannot be written: use the collection actions (Put in Queue, "
+                    "Change Status...) instead.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in written
+                    ),
+                )
+            )
+
     @api.model
     def _collection_customer_fields(self):
         """The fields ``_collection_customer`` reads: the banner follows them on
@@ -114,13 +155,12 @@ class CollectionBannerMixin(models.AbstractModel):
     def _collection_invalidate_banners(self):
         """Forget the computed banners of every model showing one: they follow
         the open entries, which just changed."""
-        banner_fields = list(self._fields)
         for model_name in self.pool.descendants([self._name], "_inherit"):
             if model_name != self._name:
                 self.env[model_name].invalidate_model(
                     [
                         name
-                        for name in banner_fields
+                        for name in BANNER_FIELDS
                         if name in self.env[model_name]._fields
                     ]
                 )

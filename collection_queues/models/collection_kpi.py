@@ -21,6 +21,7 @@ class CollectionKpi(models.AbstractModel):
     _description = "Collection KPIs"
 
     @api.model
+    @arguments.public_method
     def get_kpis(self, date_from, date_to, company=None):
         """DSO (countback), best possible DSO, average days delinquent, CEI,
         receivables by queue and aging bucket at ``date_to``, promise kept rate

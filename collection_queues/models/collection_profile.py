@@ -8,6 +8,10 @@ from odoo.tools import format_amount
 
 from . import collection_arguments as arguments
 
+# What the rules' numbers may be: a century of days, PostgreSQL's integers.
+MAX_DAYS = 36500
+MAX_PRIORITY = 2**31 - 1
+
 
 class CollectionProfile(models.Model):
     _name = "collection.profile"
@@ -109,7 +113,8 @@ class CollectionProfile(models.Model):
     letter_template_id = fields.Many2one(
         "mail.template",
         string="Letter Template",
-        domain=[("model", "=", "collection.queue")],
+        domain="[('model', '=', 'collection.queue'), "
+        "('company_id', 'in', [company_id, False])]",
     )
     entry_ids = fields.One2many("collection.queue", "profile_id", string="Entries")
     rule_summary = fields.Char(
@@ -288,7 +293,53 @@ class CollectionProfile(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_values(vals)
+        return super().create(vals_list)
+
+    @api.model
+    def _check_values(self, vals):
+        """The rules' values as RPC callers and imports may send them, refused
+        with a clear message before the database or the ORM meets them."""
+        env = self.env
+        if "name" in vals and (
+            not isinstance(vals["name"], str) or not vals["name"].strip()
+        ):
+            raise UserError(env._("A collection queue needs a name."))
+        for name in ("days_past_due_min", "days_past_due_max"):
+            if name in vals:
+                arguments.count_arg(
+                    env, vals[name], self._fields[name].string, MAX_DAYS
+                )
+        if vals.get("sequence_number"):
+            arguments.count_arg(
+                env,
+                vals["sequence_number"],
+                self._fields["sequence_number"].string,
+                MAX_PRIORITY,
+            )
+        if "min_amount_past_due" in vals:
+            arguments.bounded_amount_arg(
+                env,
+                vals["min_amount_past_due"] or 0,
+                self._fields["min_amount_past_due"].string,
+                arguments.MAX_AMOUNT,
+            )
+        if "customer_type" in vals:
+            types = dict(self._fields["customer_type"]._description_selection(env))
+            if vals["customer_type"] not in types:
+                raise UserError(
+                    env._(
+                        "The customer type is one of %(types)s, not %(value)r.",
+                        types=", ".join(types.values()),
+                        value=vals["customer_type"],
+                    )
+                )
+
     def write(self, vals):
+        self._check_values(vals)
         if "company_id" in vals and self.env["collection.queue"].sudo().search_count(
             [
                 ("profile_id", "in", self.ids),
@@ -364,6 +415,7 @@ class CollectionProfile(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    @arguments.public_method
     def refresh_queues(self, partners=None, date=None, dry_run=False):
         """Re-sequence customers in the companies the user may act on.
 

@@ -4,13 +4,15 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..hooks import refuse_if_in_use
 from . import collection_arguments as arguments
 
-# Searched on every entry, as every internal user reads them (the banner).
+# Searched on every entry, as every internal user reads them (the banner); the
+# field of the entry each one shows (None: whether there is one).
 BANNER_SEARCH_FIELDS = {
-    "in_collections",
-    "collection_status_id",
-    "collection_collector_id",
+    "in_collections": None,
+    "collection_status_id": "status_id",
+    "collection_collector_id": "collector_id",
 }
 
 
@@ -71,6 +73,39 @@ class ResPartner(models.Model):
             customer=self.commercial_partner_id.display_name,
         )
         return action
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        """The banner's fields in SQL, so that customers are grouped and sorted
+        by them: the value of the customer's open entry as the banner shows it
+        (of the current company, or of its nearest parent company)."""
+        if fname not in BANNER_SEARCH_FIELDS:
+            return super()._field_to_sql(alias, fname, query, flush)
+        self.check_field_access_rights("read", [fname])
+        Queue = self.env["collection.queue"]
+        entry_field = BANNER_SEARCH_FIELDS[fname]
+        lineage = self.env.company.sudo().parent_ids.ids  # the root first
+        entries = SQL(
+            """
+            FROM collection_queue entry
+            WHERE %(partner)s = %(customer)s AND %(state)s = 'open'
+              AND entry.company_id = ANY(%(lineage)s)
+            """,
+            partner=SQL.identifier("entry", "partner_id"),
+            customer=SQL.identifier(alias, "commercial_partner_id"),
+            state=SQL.identifier("entry", "state", to_flush=Queue._fields["state"]),
+            lineage=lineage,
+        )
+        if not entry_field:
+            return SQL("EXISTS(SELECT 1 %s)", entries)
+        return SQL(
+            "(SELECT %(value)s %(entries)s "
+            "ORDER BY array_position(%(lineage)s, entry.company_id) DESC LIMIT 1)",
+            value=SQL.identifier(
+                "entry", entry_field, to_flush=Queue._fields[entry_field]
+            ),
+            entries=entries,
+            lineage=lineage,
+        )
 
     def _search_in_collections(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -195,6 +230,7 @@ class ResPartner(models.Model):
                 )
             )
 
+    @arguments.public_method
     def collection_put_in_queue(self, profile):
         """Put customers who are in no queue into ``profile`` (any profile; in a
         queue that is not sequenced they stay until a user moves or removes
@@ -246,6 +282,7 @@ class ResPartner(models.Model):
         )
         return entries.ids
 
+    @arguments.public_method
     def collection_move_to_queue(self, profile):
         """Move customers to a queue that is not sequenced; their status is kept.
         Moves between sequenced queues are the rules' job only.
@@ -288,6 +325,7 @@ class ResPartner(models.Model):
         )
         return new_entries.ids
 
+    @arguments.public_method
     def collection_remove_from_queue(self):
         """Take customers out of queues that are not sequenced; their status is
         cleared. The next refresh puts back those who meet a sequenced queue.
@@ -311,6 +349,7 @@ class ResPartner(models.Model):
         )
         return True
 
+    @arguments.public_method
     def collection_change_status(self, status, note=False):
         """Change the collection status of customers in a queue.
 
@@ -331,6 +370,7 @@ class ResPartner(models.Model):
         entries._change_status(status, note=note, user=self.env.user)
         return True
 
+    @arguments.public_method
     def collection_log(
         self, activity_type, note=False, followup_date=False, status=False
     ):
@@ -395,6 +435,7 @@ class ResPartner(models.Model):
             )
         return activities.ids
 
+    @arguments.public_method
     def collection_promise(self, amount, date, note=False):
         """Record a customer's promise to pay ``amount`` (company currency) by
         ``date``; it replaces the customer's open promise, if any. The customer's
@@ -469,3 +510,7 @@ class ResPartner(models.Model):
                 )
             )
         return followup
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_except_in_use_at_uninstall(self):
+        refuse_if_in_use(self)

@@ -11,6 +11,7 @@ class CollectionCollectedReport(models.Model):
     queue it left."""
 
     _name = "collection.collected.report"
+    _inherit = "collection.report.mixin"
     _description = "Collected While in Collections"
     _auto = False
     _order = "date desc, id desc"

@@ -8,6 +8,7 @@ class CollectionStayReport(models.Model):
     how long they stayed, how each stay ended and what was collected meanwhile."""
 
     _name = "collection.stay.report"
+    _inherit = "collection.report.mixin"
     _description = "Collection Stays Analysis"
     _auto = False
     _order = "date_start desc, id desc"

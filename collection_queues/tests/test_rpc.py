@@ -553,6 +553,141 @@ class TestRpcUsers(CollectionRpcCase):
             )  # fmt: skip
             self.assertEqual(result["removed"], 1)
 
+    def test_calls_that_do_not_fit_a_method_are_refused_clearly(self):
+        customer = [self.customer.id]
+        cases = [
+            # (model, method, records (None: a model method), args, kwargs, message)
+            ("res.partner", "collection_log", customer, (self.type_call.id,), {"colour": 1}, "no argument named colour"),
+            ("res.partner", "collection_log", customer, (), {}, "needs activity_type"),
+            ("res.partner", "collection_log", customer, (self.type_call.id, False, False, False, 9), {}, "takes 4 arguments, got 5"),
+            ("res.partner", "collection_log", customer, (self.type_call.id,), {"activity_type": 1}, "activity_type twice"),
+            ("res.partner", "collection_log", ["abc"], (self.type_call.id,), {}, "whole numbers"),
+            ("res.partner", "collection_log", [1.5], (self.type_call.id,), {}, "whole numbers"),
+            ("res.partner", "collection_remove_from_queue", customer, (), {"force": True}, "no argument named force"),
+            ("res.partner", "collection_promise", customer, (100,), {}, "needs date"),
+            ("res.partner", "collection_promise", customer, (1e16, days_ago(-5).isoformat()), {}, "up to"),
+            ("res.partner", "collection_promise", customer, (1e308, days_ago(-5).isoformat()), {}, "up to"),
+            ("collection.profile", "refresh_queues", None, (), {"company": 1}, "no argument named company"),
+            ("collection.queue", "collection_send_letters", self.entry(self.customer).ids, (), {"chanel": "email"}, "no argument named chanel"),
+            ("collection.kpi", "get_kpis", None, ("2026-01-01",), {}, "needs date_to"),
+            ("collection.kpi", "get_kpis", None, ("2026-01-01", "2026-03-31"), {"compnay": 1}, "no argument named compnay"),
+        ]  # fmt: skip
+        for protocol in self.PROTOCOLS:
+            for model, method, records, args, kwargs, message in cases:
+                with self.subTest(protocol=protocol, method=method, kw=kwargs):
+                    # The model methods take no records.
+                    call_args = args if records is None else (records, *args)
+                    self.assertRefusedOverRpc(
+                        "UserError", message, protocol, self.manager,
+                        model, method, *call_args, **kwargs,
+                    )  # fmt: skip
+
+    def test_computed_fields_are_refused_as_values_and_grouped_by(self):
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                for vals in (
+                    {"collection_status_id": self.status_hold.id},
+                    {"in_collections": False},
+                    {"collection_queue_name": "Elsewhere"},
+                ):
+                    self.assertRefusedOverRpc(
+                        "UserError", "cannot be written", protocol, self.manager,
+                        "res.partner", "write", [self.customer.id], vals,
+                    )  # fmt: skip
+                for user in (self.internal, self.collector, self.manager):
+                    groups = self.call(
+                        protocol, user, "res.partner", "read_group",
+                        [("id", "in", [self.customer.id, self.special_customer.id])],
+                        ["collection_status_id"], ["collection_status_id"],
+                    )  # fmt: skip
+                    by_status = {
+                        (group["collection_status_id"] or [False])[0]: group[
+                            "collection_status_id_count"
+                        ]
+                        for group in groups
+                    }
+                    self.assertEqual(
+                        by_status,
+                        {
+                            self.status_call.id: 1,
+                            self.special_entry.status_id.id or False: 1,
+                        },
+                    )
+                    groups = self.call(
+                        protocol, user, "res.partner", "read_group",
+                        [("id", "in", [self.customer.id, self.fresh_customer().id])],
+                        ["in_collections"], ["in_collections"],
+                    )  # fmt: skip
+                    self.assertEqual(
+                        {
+                            g["in_collections"]: g["in_collections_count"]
+                            for g in groups
+                        },
+                        {True: 1, False: 1},
+                    )
+                self.assertRefusedOverRpc(
+                    "AccessError", "rights", protocol, self.portal,
+                    "res.partner", "read_group", [], ["collection_status_id"],
+                    ["collection_status_id"],
+                )  # fmt: skip
+
+    def fresh_customer(self):
+        return self.env["res.partner"].search(
+            [("name", "=", "Never in a queue")]
+        ) or self.make_customer("Never in a queue")
+
+    def test_profile_values_are_refused_clearly(self):
+        profile = self.p_watch.id
+        for protocol in self.PROTOCOLS:
+            for vals, message in [
+                ({"name": ""}, "needs a name"),
+                ({"name": "   "}, "needs a name"),
+                ({"days_past_due_min": "ten"}, "whole number"),
+                ({"days_past_due_min": 1.5}, "whole number"),
+                ({"days_past_due_max": False}, "whole number"),
+                ({"days_past_due_max": 1e12}, "between 0 and"),
+                ({"sequence_number": 1e12}, "between 0 and"),
+                ({"min_amount_past_due": "lots"}, "amount between"),
+                ({"min_amount_past_due": 1e308}, "amount between"),
+                ({"min_amount_past_due": float("inf")}, "amount between"),
+                ({"customer_type": "alien"}, "customer type is one of"),
+            ]:
+                if protocol == "jsonrpc" and vals.get("min_amount_past_due") == float(
+                    "inf"
+                ):
+                    continue  # JSON carries no infinity
+                with self.subTest(protocol=protocol, vals=vals):
+                    self.assertRefusedOverRpc(
+                        "UserError", message, protocol, self.manager,
+                        "collection.profile", "write", [profile], vals,
+                    )  # fmt: skip
+                    self.assertRefusedOverRpc(
+                        "UserError", message, protocol, self.manager,
+                        "collection.profile", "create",
+                        {"name": "New queue", "company_id": self.env.company.id, **vals},
+                    )  # fmt: skip
+            self.assertEqual(self.Profile.search_count([("name", "=", "New queue")]), 0)
+
+    def test_the_analysis_reports_export(self):
+        self.pay(self.env["account.move"].search(
+            [("partner_id", "=", self.customer.id), ("move_type", "=", "out_invoice")]
+        ))  # fmt: skip
+        self.Profile.refresh_queues(date=days_ago(0))
+        self.manager.groups_id += self.env.ref("base.group_allow_export")
+        for model in ("collection.stay.report", "collection.collected.report"):
+            ids = self.env[model].search([]).ids
+            self.assertTrue(ids, model)
+            for protocol in self.PROTOCOLS:
+                with self.subTest(protocol=protocol, model=model):
+                    exported = self.call(
+                        protocol, self.manager, model, "export_data", ids,
+                        ["id", "partner_id", "partner_id/id"],
+                    )  # fmt: skip
+                    self.assertEqual(len(exported["datas"]), len(ids))
+                    self.assertEqual(
+                        sorted(int(row[0]) for row in exported["datas"]), sorted(ids)
+                    )
+
     # ------------------------------------------------------------------
     # The history: one's own lines
     # ------------------------------------------------------------------
@@ -671,3 +806,79 @@ class TestRpcCompanies(CollectionRpcCase):
                 )
                 self.assertEqual(result["removed"], 0)
                 self.assertTrue(self.entry(self.customer))
+
+    def test_a_manager_of_another_company_reads_nothing_through_the_dialogs(self):
+        entry = self.entry(self.customer)
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                for model, active in (
+                    ("collection.promise.wizard", ("collection.queue", entry.ids)),
+                    ("collection.placement.wizard", ("collection.queue", entry.ids)),
+                    ("collection.letter.wizard", ("collection.queue", entry.ids)),
+                    (
+                        "collection.letter.wizard",
+                        ("collection.profile", self.p_1_30.ids),
+                    ),
+                ):
+                    self.assertRefusedOverRpc(
+                        "UserError", "not allowed to open", protocol, self.manager_b,
+                        model, "default_get", ["partner_ids", "amount", "entry_ids"],
+                        context={"active_model": active[0], "active_ids": active[1]},
+                    )  # fmt: skip
+                # Naming this company's queue in a dialog or a preview line of
+                # their own shows nothing of it either.
+                self.assertRefusedOverRpc(
+                    "UserError", "not allowed to open", protocol, self.manager_b,
+                    "collection.placement.wizard", "create",
+                    {"action": "put", "profile_id": self.p_watch.id},
+                )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "UserError", "not allowed to open", protocol, self.manager_b,
+                    "collection.placement.wizard", "onchange", [],
+                    {"action": "put", "profile_id": self.p_watch.id},
+                    ["profile_id"], {"summary": {}},
+                )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "UserError", "not allowed to open", protocol, self.manager_b,
+                    "collection.refresh.wizard", "create",
+                    {"line_ids": [(0, 0, {"profile_id": self.p_watch.id})]},
+                )  # fmt: skip
+
+    def test_letter_templates_belong_to_a_company(self):
+        reminder = self.env.ref(
+            "collection_queues.mail_template_collection_friendly_reminder"
+        )
+        ours = reminder.copy({"name": "Our reminder", "company_id": self.company.id})
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                # What this company sends: not theirs to read or change.
+                self.assertRefusedOverRpc(
+                    "AccessError", ".", protocol, self.manager_b,
+                    "mail.template", "write", ours.ids, {"subject": "Pay now"},
+                )  # fmt: skip
+                self.assertNotIn(
+                    ours.id,
+                    self.call(
+                        protocol, self.manager_b, "mail.template", "search",
+                        [("model", "=", "collection.queue")],
+                    ),
+                )  # fmt: skip
+                # The shared letters: administrators only.
+                self.assertRefusedOverRpc(
+                    "AccessError", "administrators only", protocol, self.manager_b,
+                    "mail.template", "write", reminder.ids, {"subject": "Pay now"},
+                )  # fmt: skip
+                # Their own copy is their company's.
+                copy_id = self.call(
+                    protocol, self.manager_b, "mail.template", "copy", reminder.ids
+                )[0]
+                copy = self.env["mail.template"].browse(copy_id)
+                self.assertEqual(copy.company_id, self.company_b)
+                self.call(
+                    protocol, self.manager_b, "mail.template", "write", [copy_id],
+                    {"subject": "Company B reminder"},
+                )  # fmt: skip
+        self.assertEqual(ours.subject, reminder.subject)
+        self.call("xmlrpc", self.admin, "mail.template", "write", reminder.ids,
+                  {"subject": "Shared reminder"})  # fmt: skip
+        self.assertEqual(reminder.subject, "Shared reminder")
