@@ -27,6 +27,7 @@
         "views/collection_kpi_views.xml",
         "views/collection_activity_views.xml",
         "views/res_partner_views.xml",
+        "views/mail_template_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/collection_menus.xml",
@@ -43,6 +44,7 @@
         "demo/collection_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": True,
 }

@@ -14,5 +14,6 @@ from . import res_partner
 from . import account_move
 from . import account_partial_reconcile
 from . import collection_queue_letter
+from . import mail_template
 from . import collection_kpi
 from . import collection_kpi_dashboard

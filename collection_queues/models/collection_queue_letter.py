@@ -128,6 +128,7 @@ class CollectionQueue(models.Model):
     # Printing and sending
     # ------------------------------------------------------------------
 
+    @arguments.public_method
     def collection_send_letters(self, template=False, channel="print"):
         """Print or e-mail collection letters for these open entries.
 
@@ -236,26 +237,30 @@ class CollectionQueue(models.Model):
                 groups.setdefault((template, lang), []).append(entry.id)
             bodies = {}
             for (template, lang), entry_ids in groups.items():
-                source = template.sudo().with_context(lang=lang).body_html
                 bodies.update(
-                    self.with_context(lang=lang)._render_letter_body(source, entry_ids)
+                    self.with_context(lang=lang)._render_letter_body(
+                        template.with_context(lang=lang), entry_ids
+                    )
                 )
             return bodies
         finally:
             cache.pop(LETTER_ITEMS_CACHE, None)
 
     @api.model
-    def _render_letter_body(self, source, entry_ids):
-        Render = self.env["mail.render.mixin"].sudo()
+    def _render_letter_body(self, template, entry_ids):
+        """The template's body for these entries, rendered as the user sending
+        the letters: the entries and whatever the template reads of them with
+        that user's rights, as Odoo renders a template for its user."""
+        source = template.body_html
         if not source:
             return dict.fromkeys(entry_ids, Markup())
-        if not Render._has_unsafe_expression_template_qweb(source, self._name):
-            return Render._render_template_qweb_regex(source, self._name, entry_ids)
-        qweb = self.env["ir.qweb"].sudo()
+        if not template._has_unsafe_expression_template_qweb(source, self._name):
+            return template._render_template_qweb_regex(source, self._name, entry_ids)
+        qweb = self.env["ir.qweb"]
         functions, name = qweb._compile(
             html.fragment_fromstring(source, create_parent="div")
         )
-        context = Render._render_eval_context()
+        context = template._render_eval_context()
         bodies = {}
         for entry in self.browse(entry_ids):
             values = dict(context, object=entry)
@@ -298,7 +303,7 @@ class CollectionQueue(models.Model):
         no_email = [
             entry.partner_id.id for entry in templates if entry not in with_address
         ]
-        report = self.env.ref(LETTER_REPORT).sudo()
+        report = self.env.ref(LETTER_REPORT)
         for batch in split_every(LETTER_PDF_BATCH, list(with_address)):
             batch_templates = {entry: with_address[entry] for entry in batch}
             bodies = self._letter_bodies(batch_templates)
@@ -349,7 +354,7 @@ class CollectionQueue(models.Model):
             by_template.setdefault(template, []).append(entry.id)
         values_list = []
         for template, entry_ids in by_template.items():
-            rendered = template.sudo()._generate_template(
+            rendered = template._generate_template(
                 entry_ids,
                 (
                     "auto_delete",

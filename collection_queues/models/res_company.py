@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..hooks import refuse_if_in_use
 
 
 class ResCompany(models.Model):
@@ -13,7 +15,7 @@ class ResCompany(models.Model):
     collection_letter_template_id = fields.Many2one(
         "mail.template",
         string="Default Collection Letter",
-        domain=[("model", "=", "collection.queue")],
+        domain="[('model', '=', 'collection.queue'), ('company_id', 'in', [id, False])]",
         help="Used for the queues that have no letter template of their own.",
     )
     collection_promise_tolerance_days = fields.Integer(
@@ -30,3 +32,7 @@ class ResCompany(models.Model):
             "The promise tolerance cannot be negative.",
         ),
     ]
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_except_in_use_at_uninstall(self):
+        refuse_if_in_use(self)

@@ -209,6 +209,36 @@ class TestLetters(CollectionCase):
         self.entries.with_user(self.collector).collection_send_letters()
         self.assertTrue(self.history(self.acme, "letter"))
 
+    def test_a_letter_is_rendered_with_the_rights_of_its_sender(self):
+        """Subject, recipients, body and attachment: what the template reads, it
+        reads as the user sending the letter."""
+        self.p_91.user_ids = self.make_user(
+            "letter_other", "base.group_user,collection_queues.group_collection_user"
+        )
+        counting = self.reminder.copy(
+            {
+                "name": "Counting letter",
+                "subject": "{{ object.env['collection.queue'].search_count([]) }} "
+                "entries",
+                "body_html": '<p>Seen: <t t-out="object.env['
+                "'collection.queue'].search_count([])\"/></p>",
+            }
+        )
+        visible = self.Queue.with_user(self.collector).search_count([])
+        everything = self.Queue.sudo().search_count([])
+        self.assertLess(visible, everything, "the collector sees fewer entries")
+        self.acme_entry.with_user(self.collector).collection_send_letters(
+            counting.id, channel="email"
+        )
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "collection.queue"), ("res_id", "=", self.acme_entry.id)]
+        )
+        self.assertEqual(mail.subject, f"{visible} entries")
+        self.assertIn(f"Seen: {visible}", mail.body_html)
+        (attachment,) = mail.attachment_ids
+        text = pdf_text(PdfFileReader(io.BytesIO(attachment.raw)))
+        self.assertIn(f"Seen: {visible}", text, "the attached letter too")
+
     def test_dialog_from_a_whole_queue_and_its_result(self):
         self.p_legal.letter_template_id = self.final
         self.acme.collection_move_to_queue(self.p_legal.id)

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common import CollectionCase, days_ago, real_days_ago
@@ -262,10 +262,13 @@ class TestCollectionDialogs(CollectionCase):
             ],
         )
         self.customer.collection_put_in_queue(secret)
-        dialog = self.dialog(
-            "collection.log.wizard", self.customer, user=self.collector, mode="note"
-        )
-        dialog.note = "<p>Sneaky</p>"
-        with self.assertRaises(AccessError):
-            dialog.save().action_apply()
+        with self.assertRaisesRegex(UserError, "in a queue you are not allowed on"):
+            self.dialog(
+                "collection.log.wizard", self.customer, user=self.collector, mode="note"
+            )
+        # Nor by naming the customer in a dialog of their own.
+        with self.assertRaisesRegex(UserError, "in a queue you are not allowed on"):
+            self.env["collection.log.wizard"].with_user(self.collector).create(
+                {"mode": "note", "partner_ids": [(6, 0, self.customer.ids)]}
+            )
         self.assertFalse(self.history(self.customer, "note"))

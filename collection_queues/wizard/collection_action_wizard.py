@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models import collection_arguments as arguments
 
 
 class CollectionActionWizard(models.AbstractModel):
@@ -23,19 +26,63 @@ class CollectionActionWizard(models.AbstractModel):
             values["partner_ids"] = [Command.set(self._context_customers().ids)]
         return values
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_readable(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_readable([vals])
+        return super().write(vals)
+
+    def onchange(self, values, field_names, fields_spec):
+        self._check_readable([values])
+        return super().onchange(values, field_names, fields_spec)
+
+    @api.model
+    def _check_readable(self, vals_list):
+        """Values naming queues, entries or customers the user may not open
+        are refused: the dialog would show their names and figures."""
+        arguments.check_readable_values(self, vals_list)
+        ids = [
+            partner_id
+            for vals in vals_list
+            for partner_id in arguments.command_ids(vals.get("partner_ids"))
+        ]
+        self._readable_customers(self.env["res.partner"].browse(ids))
+
     @api.model
     def _context_customers(self):
-        """The commercial partners of the records the dialog was opened from."""
+        """The commercial partners of the records the dialog was opened from,
+        all of which the user may open, and whose entries too."""
         context = self.env.context
         ids = context.get("active_ids") or (
             [context["active_id"]] if context.get("active_id") else []
         )
         model = context.get("active_model")
-        if model == "res.partner":
-            return self.env["res.partner"].browse(ids).commercial_partner_id
+        if model not in ("res.partner", "collection.queue"):
+            return self.env["res.partner"]
+        records = arguments.readable_selection(self.env, model, ids)
         if model == "collection.queue":
-            return self.env["collection.queue"].browse(ids).partner_id
-        return self.env["res.partner"]
+            return records.partner_id
+        return self._readable_customers(records.commercial_partner_id)
+
+    @api.model
+    def _readable_customers(self, customers):
+        """``customers``, refused when one is in a queue the user may not open."""
+        if self.env.su or not customers:
+            return customers
+        entries = self.env["collection.queue"]._current_entries(customers.exists())
+        found = self.env["collection.queue"].union(*entries.values())
+        hidden = found - found.with_env(self.env)._filtered_access("read")
+        if hidden:
+            raise UserError(
+                self.env._(
+                    "%(names)s: in a queue you are not allowed on.",
+                    names=", ".join(hidden.partner_id.sudo().mapped("display_name")),
+                )
+            )
+        return customers
 
     @api.depends("partner_ids")
     def _compute_partner_count(self):

@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models import collection_arguments as arguments
 
 
 class CollectionLetterWizard(models.TransientModel):
@@ -46,20 +49,37 @@ class CollectionLetterWizard(models.TransientModel):
         )
         model = context.get("active_model")
         Queue = self.env["collection.queue"]
+        if model not in ("collection.queue", "res.partner", "collection.profile"):
+            return Queue
+        records = arguments.readable_selection(self.env, model, ids)
         if model == "collection.queue":
-            return Queue.browse(ids).filtered(lambda entry: entry.state == "open")
+            return records.filtered(lambda entry: entry.state == "open")
         if model == "res.partner":
-            partners = self.env["res.partner"].browse(ids).commercial_partner_id
-            return Queue.search(
-                [
-                    ("partner_id", "in", partners.ids),
-                    ("company_id", "=", self.env.company.id),
-                    ("state", "=", "open"),
-                ]
+            domain = [
+                ("partner_id", "in", records.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        else:
+            domain = [("profile_id", "in", records.ids)]
+        domain.append(("state", "=", "open"))
+        entries = Queue.search(domain)
+        if not self.env.su and Queue.sudo().search_count(domain) != len(entries):
+            raise UserError(
+                self.env._(
+                    "Some of these customers are in a queue you are not allowed on: "
+                    "open their letters from the queues you work."
+                )
             )
-        if model == "collection.profile":
-            return Queue.search([("profile_id", "in", ids), ("state", "=", "open")])
-        return Queue
+        return entries
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        arguments.check_readable_values(self, vals_list)
+        return super().create(vals_list)
+
+    def onchange(self, values, field_names, fields_spec):
+        arguments.check_readable_values(self, [values])
+        return super().onchange(values, field_names, fields_spec)
 
     @api.depends("entry_ids", "template_id", "channel")
     def _compute_summary(self):

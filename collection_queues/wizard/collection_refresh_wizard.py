@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
 
+from ..models import collection_arguments as arguments
+
 # Planned changes listed one per line in the dialog; the counts cover them all.
 PREVIEW_LINES = 500
 
@@ -27,6 +29,11 @@ class CollectionRefreshWizard(models.TransientModel):
     )
     unlisted_count = fields.Integer(readonly=True)
     summary = fields.Char(compute="_compute_summary")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        arguments.check_readable_values(self, vals_list)
+        return super().create(vals_list)
 
     @api.model
     def _open_preview(self):

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..models import collection_arguments as arguments
 
 
 class CollectionRefreshWizardLine(models.TransientModel):
@@ -23,3 +25,8 @@ class CollectionRefreshWizardLine(models.TransientModel):
     )
     profile_id = fields.Many2one("collection.profile", string="To Queue", readonly=True)
     reason = fields.Char(readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        arguments.check_readable_values(self, vals_list)
+        return super().create(vals_list)
