@@ -54,5 +54,12 @@ registry.category("web_tour.tours").add("collection_queues_new_quotation_tour", 
             // Still a new record: nothing was saved to show it.
             trigger: ".o_breadcrumb .active:contains(New)",
         },
+        {
+            trigger: ".o_form_view .o_form_button_cancel",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view, .o_kanban_view",
+        },
     ],
 });
