@@ -7,6 +7,8 @@ from odoo.tools import SQL
 from ..hooks import refuse_if_in_use
 from . import collection_arguments as arguments
 
+# How the collection fields of a customer are searched (those of its entry).
+SEARCH_OPERATORS = ("=", "!=", "in", "not in", "ilike", "not ilike")
 # Searched on every entry, as every internal user reads them (the banner); the
 # field of the entry each one shows (None: whether there is one).
 BANNER_SEARCH_FIELDS = {
@@ -138,6 +140,15 @@ class ResPartner(models.Model):
     def _search_collection_field(self, field_name, entry_field, operator, value):
         """Customers by a field of their open entry; a negative condition ("is
         not", "not in"...) also matches the customers in no queue."""
+        if operator not in SEARCH_OPERATORS:
+            raise UserError(
+                self.env._(
+                    "%(field)s is searched with one of %(operators)s, not %(operator)r.",
+                    field=self._fields[field_name].get_description(self.env)["string"],
+                    operators=", ".join(SEARCH_OPERATORS),
+                    operator=operator,
+                )
+            )
         if operator in ("=", "!=") and value is False:
             return self._search_collection_entries(
                 field_name, [(entry_field, "!=", False)], negative=operator == "="

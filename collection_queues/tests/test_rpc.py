@@ -631,6 +631,19 @@ class TestRpcUsers(CollectionRpcCase):
                     ["collection_status_id"],
                 )  # fmt: skip
 
+    def test_a_bad_search_operator_is_refused_clearly(self):
+        for protocol in self.PROTOCOLS:
+            for domain in (
+                [("in_collections", "like", "yes")],
+                [("collection_status_id", "child_of", self.status_call.id)],
+                [("collection_collector_id", "=like", "x")],
+            ):
+                with self.subTest(protocol=protocol, domain=domain):
+                    self.assertRefusedOverRpc(
+                        "UserError", "searched|Unsupported search", protocol,
+                        self.internal, "res.partner", "search", domain,
+                    )  # fmt: skip
+
     def fresh_customer(self):
         return self.env["res.partner"].search(
             [("name", "=", "Never in a queue")]
