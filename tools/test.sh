@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up what is missing, lint, install the addon in a fresh database (the install
 # must log no warning, the translation template must be up to date), run the tests
-# of pure Python with Odoo's own runner, then the whole suite with pytest-odoo.
+# of pure Python with Odoo's own runner, then the whole suite with pytest-odoo, then
+# Odoo's own module operations on copies of the database (tools/operations.sh).
 # The RPC and browser tests start Odoo's HTTP server: on a port of their own, so
 # that a running `make serve` does not stand in the way.
 export ODOO_HTTP_PORT="${ODOO_TEST_HTTP_PORT:-8169}"
@@ -64,3 +65,8 @@ case $status in
     5) die "pytest collected no test" ;;
     *) die "tests failed (pytest exit $status)" ;;
 esac
+
+# Odoo's own module operations for real, on copies: upgrading the addon and
+# uninstalling the bridge keep every collection record; uninstalling the addon and
+# installing it again are clean, with and without demo data.
+"$REPO_ROOT/tools/operations.sh" "$TEST_DB"

@@ -112,7 +112,7 @@ class MergePartnerAutomatic(models.TransientModel):
                 continue
             ending._close(
                 self.env._(
-                    "Merged into %(customer)s, who stays in %(queue)s",
+                    "Merged into %(customer)s; the customer stays in %(queue)s",
                     customer=customer.display_name,
                     queue=kept.profile_id.name,
                 ),
