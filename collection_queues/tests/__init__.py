@@ -1,11 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import test_planner
 from . import test_placement
-from . import test_refresh_transitions
-from . import test_collection_actions
-from . import test_profile_lifecycle
-from . import test_history_append_only
-from . import test_reliability
 from . import test_scheduler
 from . import test_banner
 from . import test_demo
@@ -24,3 +19,4 @@ from . import test_tours
 from . import test_letters
 from . import test_promises
 from . import test_kpis
+from . import test_odoo_operations

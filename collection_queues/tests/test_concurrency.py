@@ -62,6 +62,11 @@ class TestOneOpenEntryPerCustomer(CollectionCase):
                 self.open_entry(profile)
         self.assertEqual(self.open_count(), 1)
         self.assertEqual(self.entry(self.customer), first)
+        # Once the stay is closed the way the application closes it, another
+        # may open.
+        first._close("Test", self.now(), "removed")
+        second = self.open_entry(self.sequenced)
+        self.assertEqual(self.entry(self.customer), second)
 
     def test_the_refusal_is_an_exclusion_of_open_entries(self):
         self.open_entry(self.legal)
@@ -137,7 +142,8 @@ class TestOneOpenEntryPerCustomer(CollectionCase):
         scope = sequencer._scope(self.company)
         (rows,) = list(sequencer._fetch_facts(scope, self.customer, days_ago(0)))
         decisions = sequencer._decide(scope, rows)
-        self.customer.collection_put_in_queue(self.watch)
+        self.assertEqual([decision.action for decision, _row in decisions], ["added"])
+        self.customer.collection_put_in_queue(self.watch)  # meanwhile, a user
         with self.assertRefusedByTheDatabase():
             sequencer._apply(scope, decisions, days_ago(0))
         self.assertEqual(self.open_count(), 1)

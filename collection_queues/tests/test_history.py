@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CollectionCase, days_ago
 
@@ -10,8 +13,8 @@ COLLECTION_USER = "collection_queues.group_collection_user"
 
 @tagged("post_install", "-at_install")
 class TestHistoryAppendOnly(CollectionCase):
-    """Nobody edits or deletes the collection history; users may only archive the
-    events and notes they logged."""
+    """Nobody edits or deletes the collection history, not even code running as
+    the superuser; users may only archive the events and notes they logged."""
 
     @classmethod
     def setUpClass(cls):
@@ -77,6 +80,27 @@ class TestHistoryAppendOnly(CollectionCase):
                     line.unlink()
         self.assertEqual(lines.exists(), lines)
 
+    def test_not_even_the_superuser_rewrites_or_deletes_a_system_line(self):
+        self.make_invoice(self.customer, 300, due=days_ago(10))
+        self.refresh()
+        line = self.history(self.customer, "added")
+        for user in (self.env.user, self.collector):  # a manager, a collector
+            line_as_user = line.with_user(user)
+            with self.subTest(user=user.login):
+                with self.assertRaises(UserError):
+                    line_as_user.note = "Rewritten"
+                with self.assertRaises(UserError):
+                    line_as_user.active = False
+                # Users have no right to delete at all.
+                with self.assertRaises(AccessError):
+                    line_as_user.unlink()
+        # Not even the superuser, through code.
+        with self.assertRaises(UserError):
+            line.sudo().note = "Rewritten"
+        with self.assertRaises(UserError):
+            line.sudo().unlink()
+        self.assertTrue(line.active)
+
     def test_manager_archives_a_logged_line_but_cannot_rewrite_it(self):
         self.customer.collection_put_in_queue(self.p_watch)
         logged = self.Activity.browse(
@@ -111,6 +135,30 @@ class TestHistoryAppendOnly(CollectionCase):
         with self.assertRaises(UserError):
             as_manager.unlink()
         self.assertTrue(logged.exists())
+
+    def test_collector_archives_a_line_they_logged_but_cannot_rewrite_it(self):
+        self.customer.collection_put_in_queue(self.p_watch)
+        logged = self.Activity.browse(
+            self.customer.with_user(self.collector).collection_log(
+                self.type_call, "Wrong customer"
+            )
+        )
+        with self.assertRaises(UserError):
+            logged.with_user(self.collector).note = "Changed"
+        logged.with_user(self.collector).active = False
+        self.assertFalse(logged.active)
+        self.assertIn(logged, self.history(self.customer), "archived, not deleted")
+        with self.assertRaises(AccessError):
+            logged.with_user(self.env.user).unlink()
+        # Nor can anyone add a line by hand.
+        with self.assertRaises(AccessError):
+            self.Activity.with_user(self.collector).create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "activity_type_id": self.type_call.id,
+                }
+            )
 
     def test_logged_notes_can_be_archived_but_not_status_lines(self):
         self.customer.collection_put_in_queue(self.p_watch)
@@ -196,6 +244,29 @@ class TestHistoryOfTheCustomer(CollectionCase):
             ),
         )
 
+    def test_whole_history_newest_first_after_a_cancelled_payment(self):
+        invoice = self.make_invoice(self.customer, 600, due=days_ago(50))
+        self.refresh()  # added to 31-60
+        self.refresh(on=days_ago(-20))  # moved to 61-90
+        payment = self.pay(invoice)
+        self.refresh(on=days_ago(-20))  # removed
+        payment.action_draft()  # cancelled: owing again
+        self.refresh(on=days_ago(-20))  # added again, a new stay
+        history = self.customer.collection_activity_ids
+        self.assertEqual(
+            [(line.activity_type_id.code, line.profile_id) for line in history],
+            [
+                ("added", self.p_61_90),
+                ("removed", self.p_61_90),
+                ("moved", self.p_61_90),
+                ("added", self.p_31_60),
+            ],
+        )
+        self.assertEqual(len(history.queue_id), 3, "three stays")
+        self.assertEqual(
+            history.mapped("date"), sorted(history.mapped("date"), reverse=True)
+        )
+
     def test_history_is_ordered_by_date_then_id(self):
         self.live_through_collections()
         lines = self.history(self.customer)
@@ -239,9 +310,22 @@ class TestHistoryOfTheCustomer(CollectionCase):
 
 @tagged("post_install", "-at_install")
 class TestActivityTypes(CollectionCase):
-    """The application's own activity types are fixed; managers add their own."""
+    """The application's own activity types are fixed, even for code running as
+    the superuser; managers add their own."""
 
     SYSTEM_CODES = ("added", "moved", "removed", "status", "note", "letter")
+    # Every system type, those of the promises included.
+    ALL_SYSTEM_CODES = {
+        "added",
+        "moved",
+        "removed",
+        "status",
+        "note",
+        "letter",
+        "promise",
+        "promise_kept",
+        "promise_broken",
+    }
 
     @classmethod
     def setUpClass(cls):
@@ -289,6 +373,23 @@ class TestActivityTypes(CollectionCase):
                 {"name": "Fake system", "code": "fake", "is_system": True}
             )
 
+    def test_system_types_are_exactly_these_and_protected_even_from_sudo(self):
+        system = self.Type.search([("is_system", "=", True)])
+        self.assertEqual(set(system.mapped("code")), self.ALL_SYSTEM_CODES)
+        added = system.filtered(lambda t: t.code == "added")
+        for vals in ({"name": "Renamed"}, {"code": "other"}, {"active": False}):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                added.write(vals)
+        with self.assertRaises(UserError):
+            added.unlink()
+        with self.assertRaises(UserError):
+            added.sudo().write({"name": "Renamed by code"})
+        with self.assertRaises(UserError):
+            added.sudo().unlink()
+        with self.assertRaises(UserError):
+            self.Type.create({"name": "Fake", "code": "fake", "is_system": True})
+        self.assertEqual(added.name, "Added to Queue")
+
     def test_system_types_cannot_be_renamed_through_an_import(self):
         added = self.system_type("added")
         result = self.Type.with_user(self.manager).load(
@@ -335,6 +436,27 @@ class TestActivityTypes(CollectionCase):
                 {"name": "Mine", "code": "test_mine"}
             )
 
+    def test_own_type_codes_are_unique_and_archived_types_cannot_be_logged(self):
+        visit = self.Type.create({"name": "Site visit", "code": "site_visit"})
+        visit.name = "Visit on site"
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self.Type.create({"name": "Again", "code": "site_visit"})
+        profile = self.make_profile("Watch")
+        customer = self.make_customer("Acme")
+        customer.collection_put_in_queue(profile)
+        customer.collection_log(visit)
+        with self.assertRefused(UserError, "archive it"):
+            visit.unlink()
+        visit.action_archive()
+        with self.assertRaises(UserError):
+            customer.collection_log(visit)
+        unused = self.Type.create({"name": "Unused", "code": "unused"})
+        unused.unlink()
+
     def test_a_type_used_in_the_history_cannot_be_deleted(self):
         visit = self.Type.with_user(self.manager).create(
             {"name": "Site visit", "code": "test_site_visit"}
@@ -354,9 +476,7 @@ class TestActivityTypes(CollectionCase):
         self.assertFalse(visit.active)
 
     def test_custom_types_cannot_become_system_types(self):
-        custom = self.env["collection.activity.type"].create(
-            {"name": "Site visit", "code": "test_site_visit"}
-        )
+        custom = self.Type.create({"name": "Site visit", "code": "test_site_visit"})
         with self.assertRaises(UserError):
             custom.write({"is_system": True})
         self.assertFalse(custom.is_system)

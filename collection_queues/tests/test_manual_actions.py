@@ -20,7 +20,8 @@ def followup_todos(entries):
 @tagged("post_install", "-at_install")
 class TestManualActions(CollectionCase):
     """What a user does to customers from the partner: put in a queue, move,
-    remove, change the status, log an event; each only when its rule allows."""
+    remove, change the status, log an event; each only when its rule allows.
+    The entries change through these actions only."""
 
     @classmethod
     def setUpClass(cls):
@@ -62,6 +63,7 @@ class TestManualActions(CollectionCase):
         self.assertEqual(self.customer.collection_status_id, self.status_hold)
         self.assertTrue(entry.reason)
         self.assertAlmostEqual(entry.amount_due, 250)
+        self.assertEqual(entry.last_activity_date, fields.Date.today())
         (added,) = self.history(self.customer)
         self.assertEqual(added.activity_type_id.code, "added")
         self.assertEqual(added.user_id, self.env.user)
@@ -77,6 +79,15 @@ class TestManualActions(CollectionCase):
         self.assertEqual(entry.profile_id, self.p_61_90)
         self.assertEqual(entry.status_id, self.status_call)
         self.assertTrue(entry.is_manual)
+
+    def test_put_in_any_profile_fills_the_amounts(self):
+        self.make_invoice(self.customer, 250, due=days_ago(70))
+        self.make_invoice(self.customer, 80, due=days_ago(-10))
+        self.customer.collection_put_in_queue(self.p_91)
+        entry = self.entry(self.customer)
+        self.assertEqual(entry.profile_id, self.p_91)
+        self.assertAlmostEqual(entry.amount_due, 330)
+        self.assertEqual(entry.days_past_due, (fields.Date.today() - days_ago(70)).days)
 
     def test_put_in_a_profile_without_initial_status(self):
         self.customer.collection_put_in_queue(self.p_watch)
@@ -203,11 +214,15 @@ class TestManualActions(CollectionCase):
 
     def test_remove_from_a_sequenced_queue_is_refused(self):
         entry = self.in_sequenced_queue(self.customer)
-        with self.assertRefused(UserError, "not sequenced"):
+        with self.assertRefused(
+            UserError, "move them to a queue that is not sequenced"
+        ):
             self.customer.collection_remove_from_queue()
         # Placed there by a user: refused all the same.
         self.other.collection_put_in_queue(self.p_31_60)
-        with self.assertRefused(UserError, "not sequenced"):
+        with self.assertRefused(
+            UserError, "move them to a queue that is not sequenced"
+        ):
             self.other.collection_remove_from_queue()
         self.assertEqual(self.entry(self.customer), entry)
         self.assertEqual(entry.state, "open")
@@ -261,6 +276,26 @@ class TestManualActions(CollectionCase):
             (line.old_status_id, line.status_id), (self.status_call, self.status_hold)
         )
         self.assertFalse(html2plaintext(line.note or "").strip())
+
+    def test_change_status_from_no_status_and_never_to_the_same(self):
+        with self.assertRefused(UserError, "Not in a collection queue"):
+            self.customer.collection_change_status(self.status_call)
+        self.customer.collection_put_in_queue(self.p_watch)
+        self.customer.collection_change_status(
+            self.status_call, note="Spoke to the owner"
+        )
+        self.assertEqual(self.customer.collection_status_id, self.status_call)
+        line = self.history(self.customer, "status")
+        self.assertFalse(line.old_status_id)
+        self.assertEqual(line.status_id, self.status_call)
+        self.assertIn("Spoke to the owner", line.note)
+        with self.assertRefused(UserError, "already"):
+            self.customer.collection_change_status(self.status_call)
+        self.customer.collection_change_status(self.status_hold)
+        line = self.history(self.customer, "status")[0]
+        self.assertEqual(
+            (line.old_status_id, line.status_id), (self.status_call, self.status_hold)
+        )
 
     # ------------------------------------------------------------------
     # Log an event or a note
@@ -327,6 +362,49 @@ class TestManualActions(CollectionCase):
         self.assertEqual(todo.date_deadline, days_ago(-3))
         self.assertEqual(entry.next_followup_date, days_ago(-3))
 
+    def test_log_an_event_with_followup_and_status(self):
+        with self.assertRefused(UserError, "Not in a collection queue"):
+            self.customer.collection_log(self.type_call, "No answer")
+        self.customer.collection_put_in_queue(self.p_watch)
+        entry = self.entry(self.customer)
+        # The collector of this entry, not of its profile.
+        entry.sudo().collector_id = self.collector
+        followup = days_ago(-7)
+        lines = self.Activity.browse(
+            self.customer.collection_log(
+                self.type_call,
+                "Promised to pay Friday",
+                followup_date=followup,
+                status=self.status_call,
+            )
+        )
+        self.assertEqual(lines.activity_type_id, self.type_call)
+        self.assertEqual(lines.followup_date, followup)
+        self.assertEqual(lines.user_id, self.env.user)
+        self.assertTrue(lines.is_manual)
+        self.assertIn("Promised to pay Friday", lines.note)
+        self.assertEqual(entry.next_followup_date, followup)
+        self.assertEqual(self.customer.collection_status_id, self.status_call)
+        self.assertEqual(
+            self.history(self.customer, "status").status_id, self.status_call
+        )
+        todo = followup_todos(entry)
+        self.assertEqual(todo.user_id, self.collector)
+        self.assertEqual(todo.date_deadline, followup)
+        self.assertEqual(todo.activity_type_id, self.todo_type)
+
+    def test_followups_move_with_the_customer(self):
+        self.customer.collection_put_in_queue(self.p_watch)
+        self.customer.collection_log(self.type_call, followup_date=days_ago(-3))
+        old = self.entry(self.customer)
+        self.customer.collection_move_to_queue(self.p_legal)
+        new = self.entry(self.customer)
+        self.assertEqual(new.next_followup_date, days_ago(-3))
+        self.assertEqual(new.activity_ids.date_deadline, days_ago(-3))
+        self.assertFalse(old.activity_ids)
+        self.customer.collection_remove_from_queue()
+        self.assertFalse(new.activity_ids, "follow-ups end with the stay")
+
     def test_log_with_a_status_changes_it(self):
         entry = self.in_sequenced_queue(self.customer)
         line = self.Activity.browse(
@@ -354,6 +432,39 @@ class TestManualActions(CollectionCase):
         )
         self.assertEqual(line.activity_type_id.code, "note")
         self.assertIn("Owner travels until May", line.note)
+
+    def test_a_logged_note_is_sanitised(self):
+        self.customer.collection_put_in_queue(self.p_watch)
+        note_type = self.env.ref("collection_queues.activity_type_note")
+        self.customer.collection_log(
+            note_type, "<p>Owner travels until May</p><script>x</script>"
+        )
+        line = self.history(self.customer, "note")
+        self.assertIn("Owner travels until May", line.note)
+        self.assertNotIn("<script>", line.note)
+
+    def test_bad_input_is_refused_clearly(self):
+        self.customer.collection_put_in_queue(self.p_watch)
+        with self.assertRefused(UserError, "not a date"):
+            self.customer.collection_log(
+                self.type_call, "Call", followup_date="next friday"
+            )
+        with self.assertRefused(UserError, "does not exist"):
+            self.customer.collection_change_status(999999999)
+        with self.assertRefused(UserError, "not a date"):
+            self.Profile.refresh_queues(date="31/02/2026")
+        self.assertFalse(self.history(self.customer, self.type_call.code))
+
+    def test_system_types_cannot_be_logged(self):
+        self.customer.collection_put_in_queue(self.p_watch)
+        for xmlid in (
+            "activity_type_added",
+            "activity_type_moved",
+            "activity_type_removed",
+            "activity_type_status",
+        ):
+            with self.assertRaises(UserError):
+                self.customer.collection_log(self.env.ref(f"collection_queues.{xmlid}"))
 
     # ------------------------------------------------------------------
     # Bulk and RPC
@@ -434,6 +545,7 @@ class TestManualActions(CollectionCase):
             self.assertEqual(self.entry(partner).profile_id, self.p_watch)
         rpc("collection_change_status", self.status_call.id, note="Called both")
         self.assertEqual(self.customer.collection_status_id, self.status_call)
+        self.assertEqual(len(self.lines(self.customer | self.other, "status")), 2)
         followup = fields.Date.to_string(days_ago(-4))
         rpc(
             "collection_log",
@@ -460,17 +572,43 @@ class TestManualActions(CollectionCase):
         )
         self.assertEqual(result["added"], 1)
 
+    # ------------------------------------------------------------------
+    # Entries
+    # ------------------------------------------------------------------
+
+    def test_entries_are_changed_through_the_actions_only(self):
+        self.customer.collection_put_in_queue(self.p_watch)
+        entry = self.entry(self.customer).with_user(self.collector)
+        entry.next_followup_date = days_ago(-2)
+        entry.collector_id = self.collector
+        for field, value in [
+            ("profile_id", self.p_legal.id),
+            ("state", "closed"),
+            ("status_id", False),
+        ]:
+            with self.subTest(field=field), self.assertRaises(UserError):
+                entry.write({field: value})
+        with self.assertRaises(AccessError):
+            self.Queue.with_user(self.collector).create(
+                {
+                    "partner_id": self.other.id,
+                    "profile_id": self.p_watch.id,
+                    "company_id": self.company.id,
+                }
+            )
+
 
 @tagged("post_install", "-at_install")
 class TestManualActionRights(CollectionCase):
-    """Who may act: collections users on the queues they may open; nobody else.
-    Refreshing is for managers."""
+    """Who may act: collections users on the queues they may open; nobody else,
+    though every internal user sees the banner. Refreshing is for managers."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.make_standard_profiles()
         cls.customer = cls.make_customer("Acme Plumbing")
+        cls.other = cls.make_customer("Bolt Electric")
         cls.employee = cls.make_user("sam", "base.group_user", name="Sam Sales")
         cls.outsider = cls.make_user("olga", COLLECTION_USER, name="Olga Outsider")
         cls.insider = cls.make_user("ivan", COLLECTION_USER, name="Ivan Insider")
@@ -491,18 +629,36 @@ class TestManualActionRights(CollectionCase):
         ]
 
     def test_internal_users_without_collections_rights_cannot_act(self):
-        other = self.make_customer("Bolt Electric")
         self.customer.collection_put_in_queue(self.p_watch)
         lines = self.history(self.customer)
         with self.assertRaises(AccessError):
-            other.with_user(self.employee).collection_put_in_queue(self.p_watch.id)
+            self.other.with_user(self.employee).collection_put_in_queue(self.p_watch.id)
         customer = self.customer.with_user(self.employee)
         for method, args in self.actions_on_a_customer_in_a_queue():
             with self.subTest(method=method), self.assertRaises(AccessError):
                 getattr(customer, method)(*args)
-        self.assertFalse(self.entry(other))
+        self.assertFalse(self.entry(self.other))
         self.assertEqual(self.entry(self.customer).profile_id, self.p_watch)
         self.assertEqual(self.history(self.customer), lines)
+
+    def test_internal_users_see_the_banner_but_cannot_act(self):
+        self.customer.collection_put_in_queue(self.p_legal)
+        customer = self.customer.with_user(self.employee)
+        for action, args in [
+            ("collection_put_in_queue", (self.p_watch.id,)),
+            ("collection_move_to_queue", (self.p_legal.id,)),
+            ("collection_remove_from_queue", ()),
+            ("collection_change_status", (self.status_call.id,)),
+            ("collection_log", (self.type_call.id,)),
+        ]:
+            with self.subTest(action=action), self.assertRaises(AccessError):
+                getattr(customer, action)(*args)
+        with self.assertRaises(AccessError):
+            self.Profile.with_user(self.employee).refresh_queues()
+        # ...but every internal user sees the banner.
+        self.assertEqual(customer.collection_status_id, self.status_hold)
+        self.assertEqual(customer.collection_queue_name, "Legal")
+        self.assertTrue(customer.in_collections)
 
     def test_collector_not_allowed_on_a_queue_cannot_put_into_it(self):
         with self.assertRaises(AccessError):
@@ -532,7 +688,7 @@ class TestManualActionRights(CollectionCase):
         self.assertEqual(self.history(self.customer), lines)
 
     def test_collector_cannot_act_on_a_selection_with_one_forbidden_customer(self):
-        allowed = self.make_customer("Bolt Electric")
+        allowed = self.other
         allowed.collection_put_in_queue(self.p_watch)
         self.customer.collection_put_in_queue(self.p_legal)
         special = self.make_profile("Special handling")
@@ -566,6 +722,25 @@ class TestManualActionRights(CollectionCase):
         self.assertEqual(
             set(self.history(self.customer).user_id.ids), {self.insider.id}
         )
+
+    def test_collector_works_a_queue_once_allowed_on_it(self):
+        customer = self.customer.with_user(self.outsider)
+        with self.assertRaises(AccessError):
+            customer.collection_put_in_queue(self.p_legal.id)
+        customer.collection_put_in_queue(self.p_watch.id)
+        customer.collection_log(self.type_call.id, "Left a voicemail")
+        customer.collection_change_status(self.status_call.id)
+        with self.assertRaises(AccessError):
+            customer.collection_move_to_queue(self.p_legal.id)
+        # A customer in a queue the collector may not open cannot be worked.
+        self.other.collection_put_in_queue(self.p_legal)
+        with self.assertRaises(AccessError):
+            self.other.with_user(self.outsider).collection_log(self.type_call.id)
+        with self.assertRaises(AccessError):
+            self.Profile.with_user(self.outsider).refresh_queues()
+        # Allowed on legal: now they can.
+        self.p_legal.user_ids |= self.outsider
+        self.other.with_user(self.outsider).collection_log(self.type_call.id)
 
     def test_collector_works_queues_open_to_every_collector(self):
         # Watch has no allowed users: every collections user may work it.

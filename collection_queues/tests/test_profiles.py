@@ -1,8 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from psycopg2 import IntegrityError
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import html2plaintext
+from odoo.tools import html2plaintext, mute_logger
 
 from .common import CollectionCase, real_days_ago
 
@@ -37,9 +39,15 @@ class TestProfileValidation(CollectionCase):
         self.make_profile("Open-ended", 10, (365, 0))
         self.make_profile("One day", 20, (30, 30))
         self.make_profile("Everything", 30, (0, 0))
+        self.make_profile("Open-ended from 60", 40, (60, 0))
 
     def test_no_negative_days(self):
-        for name, days in [("Negative min", (-1, 10)), ("Negative max", (1, -10))]:
+        for name, days in [
+            ("Negative min", (-1, 10)),
+            ("Negative max", (1, -10)),
+            ("Very negative min", (-5, 10)),
+            ("Negative max from 5", (5, -10)),
+        ]:
             with (
                 self.subTest(name=name),
                 self.assertRefused(ValidationError, "negative"),
@@ -54,19 +62,27 @@ class TestProfileValidation(CollectionCase):
         self.assertEqual(profile.days_past_due_min, 1)
 
     def test_no_negative_amount(self):
-        with self.assertRefused(ValidationError, "negative"):
-            self.make_profile("Negative amount", 10, (1, 0), -0.01)
-        self.assertNotSaved("Negative amount")
+        for amount in (-0.01, -1):
+            with (
+                self.subTest(amount=amount),
+                self.assertRefused(ValidationError, "negative"),
+            ):
+                self.make_profile("Negative amount", 10, (1, 0), amount)
+            self.assertNotSaved("Negative amount")
         profile = self.make_profile("Fine", 10, (1, 0), 0)
         with self.assertRefused(ValidationError, "negative"):
             profile.min_amount_past_due = -100
         self.assertEqual(profile.min_amount_past_due, 0)
 
     def test_sequenced_profile_needs_a_positive_number(self):
+        with self.assertRefused(ValidationError, "priority number greater than zero"):
+            self.Profile.create({"name": "Unnumbered", "auto_sequence": True})
         for number in (0, -3):
             with (
                 self.subTest(number=number),
-                self.assertRefused(ValidationError, "greater than zero"),
+                self.assertRefused(
+                    ValidationError, "priority number greater than zero"
+                ),
             ):
                 self.Profile.create(
                     {
@@ -85,8 +101,9 @@ class TestProfileValidation(CollectionCase):
         with self.assertRefused(ValidationError, "greater than zero"):
             sequenced.sequence_number = 0
         self.assertEqual(sequenced.sequence_number, 10)
-        # Not sequenced: no number needed.
+        # Not sequenced: no number needed, not even given at all.
         self.assertFalse(manual.auto_sequence)
+        self.Profile.create({"name": "Legal"})
 
     def test_sequence_number_unique_in_the_company(self):
         self.make_profile("First", 10)
@@ -126,6 +143,20 @@ class TestProfileValidation(CollectionCase):
         self.assertEqual(theirs.sequence_number, 10)
         self.env.flush_all()  # the database agrees
 
+    def test_database_refuses_a_duplicate_number_too(self):
+        self.make_profile("First", 10)
+        second = self.make_profile("Second", 20)
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                "UPDATE collection_profile SET sequence_number = 10 WHERE id = %s",
+                [second.id],
+            )
+            self.env.cr.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
     def test_moving_to_a_company_where_the_number_is_taken_is_refused(self):
         other = self.setup_other_company(name="Other Co")["company"]
         self.make_profile("Theirs", 10, company=other)
@@ -137,7 +168,8 @@ class TestProfileValidation(CollectionCase):
 
 @tagged("post_install", "-at_install")
 class TestProfileDeletion(CollectionCase):
-    """A profile that has or had customers is closed, never deleted."""
+    """A profile that has or had customers is closed, never deleted, nor moved
+    to another company."""
 
     @classmethod
     def setUpClass(cls):
@@ -186,6 +218,12 @@ class TestProfileDeletion(CollectionCase):
         with self.assertRefused(UserError, "cannot be deleted"):
             self.p_watch.unlink()
 
+    def test_company_of_a_used_profile_cannot_change(self):
+        self.customer.collection_put_in_queue(self.p_watch)
+        other = self.setup_other_company(name="Other Co")["company"]
+        with self.assertRaises(UserError):
+            self.p_watch.company_id = other
+
 
 @tagged("post_install", "-at_install")
 class TestProfileClosing(CollectionCase):
@@ -233,6 +271,22 @@ class TestProfileClosing(CollectionCase):
         self.assertIn("Queue closed", html2plaintext(moved.note))
         self.assertFalse(self.p_91.active)
         self.assertFalse(self.p_91.open_entry_count)
+
+    def test_closing_moves_to_the_profile_met_and_later_refreshes_keep_it(self):
+        self.make_invoice(self.customer, 900, due=real_days_ago(95))
+        self.make_invoice(self.customer, 300, due=real_days_ago(10))
+        self.refresh_today()
+        self.customer.collection_change_status(self.status_call)
+        self.p_91.action_archive()
+        entry = self.entry(self.customer)
+        self.assertEqual(entry.profile_id, self.p_1_30)
+        self.assertEqual(entry.status_id, self.status_call, "status kept")
+        moved = self.history(self.customer, "moved")
+        self.assertEqual(moved.from_profile_id, self.p_91)
+        self.assertIn("Queue closed", moved.note)
+        self.assertIn("Queue closed", entry.reason)
+        # A later refresh keeps them there: the closed profile is no candidate.
+        self.assertCounts(self.refresh_today(), unchanged=1)
 
     def test_writing_active_false_removes_customers_who_meet_nothing_else(self):
         self.make_invoice(self.customer, 900, due=real_days_ago(95))
@@ -284,7 +338,13 @@ class TestProfileClosing(CollectionCase):
         # Pinned: a refresh leaves them there.
         self.assertCounts(self.refresh_today(), unchanged=2)
 
-        self.p_legal.action_archive()
+        said = self.p_legal.action_archive()
+
+        self.assertEqual(
+            said["params"]["message"],
+            "Legal closed: of its 2 customers, 1 moved to the sequenced queue whose "
+            "rules they meet and 1 left collections.",
+        )
 
         entry = self.entry(self.customer)
         self.assertEqual(entry.profile_id, self.p_1_30)
@@ -347,7 +407,9 @@ class TestProfileClosing(CollectionCase):
         self.make_invoice(self.customer, 300, due=real_days_ago(10))
         self.refresh_today()
         lines = self.row_versions("collection.activity")
-        self.p_watch.action_archive()
+        said = self.p_watch.action_archive()
+        # Nothing to tell about its customers.
+        self.assertNotEqual((said or {}).get("tag"), "display_notification")
         self.assertFalse(self.p_watch.active)
         self.assertEqual(self.row_versions("collection.activity"), lines)
         self.assertEqual(self.entry(self.customer).profile_id, self.p_1_30)

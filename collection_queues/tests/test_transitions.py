@@ -15,7 +15,7 @@ CHANGE_KEYS = {
 
 
 @tagged("post_install", "-at_install")
-class TestRefreshApplies(CollectionCase):
+class TestRefreshTransitions(CollectionCase):
     """What a refresh does to each customer: added, moved, removed, left alone or
     unchanged, and the history it writes (or does not write)."""
 
@@ -32,7 +32,7 @@ class TestRefreshApplies(CollectionCase):
     # Added
     # ------------------------------------------------------------------
 
-    def test_added_by_the_system(self):
+    def test_added_by_the_system_with_initial_status_and_reason(self):
         self.make_invoice(self.customer, 300, due=days_ago(10))
         self.make_invoice(self.customer, 40, due=days_ago(-5))  # not yet due
         result = self.refresh()
@@ -46,6 +46,10 @@ class TestRefreshApplies(CollectionCase):
         self.assertFalse(entry.date_end)
         self.assertFalse(entry.is_manual)
         self.assertFalse(entry.user_id, "placed by the System")
+        self.assertEqual(entry.status_id, self.status_late)
+        self.assertEqual(self.customer.collection_status_id, self.status_late)
+        self.assertEqual(self.customer.collection_queue_id, entry)
+        self.assertTrue(self.customer.in_collections)
         self.assertAlmostEqual(entry.amount_past_due, 300)
         self.assertAlmostEqual(entry.amount_due, 340)
         self.assertAlmostEqual(entry.credit_amount, 0)
@@ -61,8 +65,11 @@ class TestRefreshApplies(CollectionCase):
         self.assertEqual(added.queue_id, entry)
         self.assertEqual(added.profile_id, self.p_1_30)
         self.assertFalse(added.from_profile_id)
+        self.assertEqual(added.status_id, self.status_late)
+        self.assertFalse(added.old_status_id)
         self.assertEqual(added.company_id, self.company)
         self.assertEqual(html2plaintext(added.note), entry.reason)
+        self.assertIn(entry.reason, added.note)
 
     def test_added_gets_the_initial_status_of_its_profile(self):
         late = self.make_customer("Late payer")
@@ -118,6 +125,23 @@ class TestRefreshApplies(CollectionCase):
         self.assertEqual(self.customer.collection_status_id, self.status_late)
         self.assertEqual(len(self.history(self.customer, "added")), 2)
 
+    def test_back_in_only_once_the_payment_is_cancelled(self):
+        invoice = self.make_invoice(self.customer, 300, due=days_ago(10))
+        self.refresh()
+        payment = self.pay(invoice)
+        self.refresh()
+        # Unreconciled, the payment is a credit as large as the invoice: the
+        # customer owes nothing and stays out...
+        payment.move_id.line_ids.remove_move_reconcile()
+        self.assertCounts(self.refresh())
+        # ...until the payment is cancelled: owing again, back in.
+        payment.action_draft()
+        self.assertCounts(self.refresh(), added=1)
+        self.assertEqual(len(self.history(self.customer, "added")), 2)
+        self.assertEqual(
+            self.Queue.search_count([("partner_id", "=", self.customer.id)]), 2
+        )
+
     # ------------------------------------------------------------------
     # Moved
     # ------------------------------------------------------------------
@@ -164,11 +188,36 @@ class TestRefreshApplies(CollectionCase):
     def test_moved_keeps_a_status_set_by_a_user(self):
         self.make_invoice(self.customer, 600, due=days_ago(50))
         self.refresh()
+        first = self.entry(self.customer)
+        self.assertEqual(first.profile_id, self.p_31_60)
         self.customer.collection_change_status(self.status_hold)
+        # 20 days later the items are 70 days past due.
         self.assertCounts(self.refresh(on=days_ago(-20)), moved=1)
-        self.assertEqual(self.entry(self.customer).profile_id, self.p_61_90)
+        second = self.entry(self.customer)
+        self.assertEqual(second.profile_id, self.p_61_90)
+        self.assertNotEqual(first, second)
+        self.assertEqual(first.state, "closed")
+        self.assertTrue(first.date_end)
+        self.assertIn("61-90", first.close_reason)
+        # Not 61-90's initial status ("Call accounting first").
+        self.assertEqual(second.status_id, self.status_hold, "a move keeps the status")
         self.assertEqual(self.customer.collection_status_id, self.status_hold)
         self.assertFalse(self.history(self.customer, "status")[1:], "one change only")
+        moved = self.history(self.customer, "moved")
+        self.assertEqual(moved.from_profile_id, self.p_31_60)
+        self.assertEqual(moved.profile_id, self.p_61_90)
+        self.assertEqual(moved.queue_id, second)
+        self.assertFalse(moved.user_id)
+        self.assertIn("61–90 days past due", moved.note)
+
+    def test_status_only_from_no_queue(self):
+        """The initial status applies on entering from no queue; moves never change it."""
+        self.make_invoice(self.customer, 600, due=days_ago(50))
+        self.refresh()
+        self.assertEqual(self.customer.collection_status_id, self.status_late)
+        self.refresh(on=days_ago(-50))  # 100 days: 91+ has "Do not dispatch"
+        self.assertEqual(self.entry(self.customer).profile_id, self.p_91)
+        self.assertEqual(self.customer.collection_status_id, self.status_late)
 
     def test_moved_down_when_the_oldest_items_are_paid(self):
         old = self.make_invoice(self.customer, 900, due=days_ago(100))
@@ -215,7 +264,10 @@ class TestRefreshApplies(CollectionCase):
         entry = self.entry(self.customer)
         self.pay(invoice)
         self.assertCounts(self.refresh(), removed=1)
-        self.assertRemoved(self.customer, entry, self.p_1_30, self.status_late)
+        removed = self.assertRemoved(
+            self.customer, entry, self.p_1_30, self.status_late
+        )
+        self.assertIn("nothing past due", removed.note)
 
     def test_removed_after_a_full_credit_note(self):
         invoice = self.make_invoice(self.customer, 900, due=days_ago(70))
@@ -253,7 +305,7 @@ class TestRefreshApplies(CollectionCase):
         self.assertRemoved(self.customer, entry, self.p_1_30, self.status_late)
 
     # ------------------------------------------------------------------
-    # Placed by a user
+    # Placed by a user, or by the System
     # ------------------------------------------------------------------
 
     def test_pinned_placement_is_never_moved_or_removed(self):
@@ -265,15 +317,17 @@ class TestRefreshApplies(CollectionCase):
         self.assertCounts(self.refresh(), unchanged=1)
         self.assertCounts(self.refresh(partners=self.customer), unchanged=1)
         self.assertEqual(self.entry(self.customer), entry)
-        # ...also once paid, when it meets nothing...
+        # ...also once paid, when it meets nothing (its figures follow)...
         self.pay(invoice)
         self.assertCounts(self.refresh(), unchanged=1)
+        self.assertAlmostEqual(entry.amount_due, 0)
         # ...and whatever the date.
         self.refresh(on=days_ago(-365))
         self.assertEqual(self.entry(self.customer), entry)
         self.assertEqual(entry.state, "open")
         self.assertEqual(self.customer.collection_status_id, self.status_hold)
         self.assertEqual(len(self.history(self.customer)), lines, "nothing logged")
+        self.assertFalse(self.history(self.customer, "removed"))
 
     def test_pinned_without_any_receivable(self):
         self.customer.collection_put_in_queue(self.p_watch)
@@ -290,6 +344,14 @@ class TestRefreshApplies(CollectionCase):
         self.assertEqual(self.entry(self.customer), entry)
         self.assertEqual(entry.profile_id, self.p_legal)
         self.assertEqual(len(self.history(self.customer, "moved")), 1)
+
+    def test_system_placement_stays_ruled_when_profile_stops_being_sequenced(self):
+        self.make_invoice(self.customer, 300, due=days_ago(10))
+        self.refresh()
+        self.p_1_30.auto_sequence = False
+        # Placed by the System, not pinned by a user: the rules still apply.
+        self.assertCounts(self.refresh(), removed=1)
+        self.assertFalse(self.entry(self.customer))
 
     def test_user_placement_in_a_sequenced_queue_moves_up(self):
         self.make_invoice(self.customer, 900, due=days_ago(95))
@@ -422,6 +484,25 @@ class TestRefreshApplies(CollectionCase):
         )
         self.assertEqual(self.row_versions("collection.queue"), entries)
         self.assertEqual(self.row_versions("collection.activity"), lines)
+
+    def test_second_refresh_rewrites_no_entry_in_any_window(self):
+        others = [self.make_customer(f"Other {n}") for n in range(3)]
+        self.make_invoice(self.customer, 300, due=days_ago(10))
+        for days, other in zip((40, 70, 120), others, strict=True):
+            self.make_invoice(other, 900, due=days_ago(days))
+        self.assertCounts(self.refresh(), added=4)
+        self.env.flush_all()
+        entries = self.Queue.search(
+            [("partner_id", "in", [p.id for p in [self.customer, *others]])]
+        )
+        before = {entry: (entry.write_date, entry.reason) for entry in entries}
+        lines = self.Activity.search_count([])
+        self.assertCounts(self.refresh(), unchanged=4)
+        self.env.invalidate_all()
+        self.assertEqual(
+            {entry: (entry.write_date, entry.reason) for entry in entries}, before
+        )
+        self.assertEqual(self.Activity.search_count([]), lines)
 
     # ------------------------------------------------------------------
     # Dry run
@@ -567,6 +648,20 @@ class TestRefreshApplies(CollectionCase):
         )
         self.assertEqual(self.entry(newcomer).profile_id, self.p_1_30)
         self.assertEqual(self.entry(aging), aging_entry)
+
+    def test_partners_subset_adds_only_them(self):
+        other = self.make_customer("Other")
+        self.make_invoice(self.customer, 300, due=days_ago(10))
+        self.make_invoice(other, 300, due=days_ago(10))
+        self.assertCounts(self.refresh(partners=other), added=1)
+        self.assertFalse(self.entry(self.customer))
+        self.assertTrue(self.entry(other))
+        # Ids (as RPC passes them) and contacts work too.
+        contact = self.env["res.partner"].create(
+            {"name": "Jo", "parent_id": self.customer.id}
+        )
+        self.assertCounts(self.refresh(partners=contact.ids), added=1)
+        self.assertTrue(self.entry(self.customer))
 
     def test_empty_partners_touch_nobody(self):
         self.make_invoice(self.customer, 300, due=days_ago(10))
