@@ -101,7 +101,8 @@ print(json.dumps({
         "posting_at_most_5pct_slower": posting["ratio_on_to_off"]["ratio_median"] <= 1.05,
         "letters_pdf_under_60s": r["big_letters"]["print_one_pdf_s"] < 60,
         "letters_emails_under_60s": r["big_letters"]["email_queued_s"] < 60,
-        "promises_10000_under_5s": r["big_promises"]["seconds"] < 5,
+        "promises_judged_within_3x_floor": r["big_promises"]["ratio_to_floor"]["ratio_median"] < 3,
+        "promises_recorded_within_3x_floor": r["big_promises"]["record_ratio_to_floor"]["ratio_median"] < 3,
         "kpis_year_under_5s": r["big_kpis"]["seconds"] < 5,
     },
 }))

@@ -130,45 +130,52 @@ class CollectionPromise(models.Model):
     def _describe_all(self, outcome=False):
         """{promise: "Promised $ 1,200.00 by 12/01/2026"}, with the outcome
         (": kept, $ 1,200.00 paid") when ``outcome``. Amounts and dates read as
-        formatLang and format_date write them, the language's settings read once:
-        promises are described by the thousand."""
+        formatLang and format_date write them, the language's settings and the
+        texts' translations read once: promises are described by the thousand."""
         money, day = self._formatters()
+        _ = self.env._
+        promised = _("Promised %(amount)s by %(date)s")
+        outcomes = {
+            promises.KEPT: _("%(promise)s: kept, %(paid)s paid"),
+            promises.PARTIAL: _("%(promise)s: partly kept, only %(paid)s paid"),
+        }
+        broken = _("%(promise)s: broken, nothing paid")
         texts = {}
         for promise in self:
-            text = self.env._(
-                "Promised %(amount)s by %(date)s",
-                amount=money(promise.amount, promise.currency_id),
-                date=day(promise.date),
-            )
+            currency = promise.currency_id
+            text = promised % {
+                "amount": money(promise.amount, currency),
+                "date": day(promise.date),
+            }
             if outcome:
-                values = {
+                text = outcomes.get(promise.state, broken) % {
                     "promise": text,
-                    "paid": money(promise.amount_paid, promise.currency_id),
+                    "paid": money(promise.amount_paid, currency),
                 }
-                if promise.state == promises.KEPT:
-                    text = self.env._("%(promise)s: kept, %(paid)s paid", **values)
-                elif promise.state == promises.PARTIAL:
-                    text = self.env._(
-                        "%(promise)s: partly kept, only %(paid)s paid", **values
-                    )
-                else:
-                    text = self.env._("%(promise)s: broken, nothing paid", **values)
             texts[promise] = text
         return texts
 
     def _formatters(self):
-        """(money(amount, currency), day(date)) formatting functions."""
-        numbers, days = {}, {}
+        """(money(amount, currency), day(date)) formatting functions, each
+        currency's and date's settings read once."""
+        writers, days = {}, {}
         sequencer = self.env["collection.sequencer"]
 
         def money(amount, currency):
-            if currency not in numbers:
-                numbers[currency] = sequencer._amount_formatter(currency.decimal_places)
-            text = numbers[currency](float_round(amount, currency.decimal_places))
-            if not currency.symbol:
-                return text
-            parts = (text, "\N{NO-BREAK SPACE}", currency.symbol)
-            return "".join(parts if currency.position == "after" else parts[::-1])
+            if currency not in writers:
+                number = sequencer._amount_formatter(currency.decimal_places)
+                digits, symbol = currency.decimal_places, currency.symbol
+                after = currency.position == "after"
+
+                def write(value, number=number, digits=digits, symbol=symbol):
+                    text = number(float_round(value, digits))
+                    if not symbol:
+                        return text
+                    parts = (text, "\N{NO-BREAK SPACE}", symbol)
+                    return "".join(parts if after else parts[::-1])
+
+                writers[currency] = write
+            return writers[currency](amount)
 
         def day(value):
             if value not in days:
@@ -202,7 +209,8 @@ class CollectionPromise(models.Model):
     @api.model
     def _record(self, entries, amount, date, note, user):
         """One open promise per entry's customer, replacing the open one; log
-        ``promise`` and follow the customer up on the promised day."""
+        ``promise`` and follow the customer up on the promised day (the entry's
+        next follow-up and its To-Do)."""
         open_promises = self._open_of(entries)
         if open_promises:
             open_promises._close(
@@ -215,24 +223,34 @@ class CollectionPromise(models.Model):
             company: company.collection_promise_tolerance_days
             for company in entries.company_id
         }
-        created = self.sudo().create(
-            [
-                {
-                    "partner_id": entry.partner_id.id,
-                    "company_id": entry.company_id.id,
-                    "queue_id": entry.id,
-                    "profile_id": entry.profile_id.id,
-                    "collector_id": (entry.collector_id or user).id,
-                    "user_id": user.id,
-                    "date": date,
-                    "date_deadline": promises.deadline(
-                        date, tolerance[entry.company_id]
-                    ),
-                    "amount": amount,
-                    "note": note,
-                }
-                for entry in entries
-            ]
+        # Written in bulk, as the history is: ten thousand promises recorded at
+        # once are one statement; every stored field is given.
+        note = html_sanitize(note) if note else False
+        created = self.sudo().browse(
+            self.env["collection.sequencer"]._bulk_insert(
+                self,
+                [
+                    {
+                        "partner_id": entry.partner_id.id,
+                        "company_id": entry.company_id.id,
+                        "queue_id": entry.id,
+                        "profile_id": entry.profile_id.id,
+                        "collector_id": (entry.collector_id or user).id,
+                        "user_id": user.id,
+                        "date": date,
+                        "date_deadline": promises.deadline(
+                            date, tolerance[entry.company_id]
+                        ),
+                        "amount": amount,
+                        "amount_paid": 0.0,
+                        "state": promises.OPEN,
+                        "date_evaluated": False,
+                        "kept_rate": False,
+                        "note": note,
+                    }
+                    for entry in entries
+                ],
+            )
         )
         descriptions = created._describe_all()
         self.env["collection.activity"]._record(
@@ -248,12 +266,18 @@ class CollectionPromise(models.Model):
             ],
             user=user,
         )
+        # The entries point at their promise and follow the customer up on the
+        # promised day: one statement for all, then the To-Dos move there.
+        today = fields.Date.context_today(self)
         self.env["collection.sequencer"]._bulk_update(
             entries._table,
-            ("promise_id",),
-            {promise.queue_id.id: (promise.id,) for promise in created},
+            ("promise_id", "last_activity_date", "next_followup_date"),
+            {promise.queue_id.id: (promise.id, today, date) for promise in created},
         )
-        entries.invalidate_model(["promise_id"])
+        entries.invalidate_model(
+            ["promise_id", "last_activity_date", "next_followup_date"]
+        )
+        entries._move_followup(date)
         entries._invalidate_partner_views()
         return created
 

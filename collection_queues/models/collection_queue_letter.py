@@ -161,7 +161,7 @@ class CollectionQueue(models.Model):
             )
         if not self:
             raise UserError(self.env._("Select at least one queue entry."))
-        self.check_access("read")
+        arguments.check_read_access(self)
         closed = self.filtered(lambda entry: entry.state != "open")
         if closed:
             raise UserError(

@@ -781,12 +781,12 @@ class CollectionSequencer(models.AbstractModel):
         if not rows:
             return []
         columns = sorted({name for row in rows for name in row})
-        field_types = {name: model._fields[name].type for name in columns}
+        booleans = {name for name in columns if model._fields[name].type == "boolean"}
         now, uid = fields.Datetime.now(), self.env.uid
         row_sql = "(" + ", ".join(["%s"] * (len(columns) + 4)) + ")"
 
         def column_value(name, value):
-            if value is False and field_types[name] != "boolean":
+            if value is False and name not in booleans:
                 return None  # the ORM's False is SQL's NULL
             return str(value) if isinstance(value, Markup) else value
 
@@ -806,19 +806,21 @@ class CollectionSequencer(models.AbstractModel):
                             "write_date",
                         ]
                     ),
-                    SQL(", ").join(
-                        SQL(
-                            row_sql,
-                            *(
-                                column_value(name, row.get(name, False))
-                                for name in columns
-                            ),
-                            uid,
-                            now,
-                            uid,
-                            now,
-                        )
-                        for row in chunk
+                    self._values_sql(
+                        row_sql,
+                        [
+                            (
+                                *(
+                                    column_value(name, row.get(name, False))
+                                    for name in columns
+                                ),
+                                uid,
+                                now,
+                                uid,
+                                now,
+                            )
+                            for row in chunk
+                        ],
                     ),
                 ),
                 # A conflict with a concurrent transaction is the caller's to
@@ -827,6 +829,15 @@ class CollectionSequencer(models.AbstractModel):
             )
             ids.extend(row[0] for row in cr.fetchall())
         return ids
+
+    @api.model
+    def _values_sql(self, row_sql, rows):
+        """The rows as a VALUES list, each quoted by psycopg2 at C speed: ten
+        thousand rows are not ten thousand SQL objects to compose."""
+        mogrify = self.env.cr._obj.mogrify
+        text = b", ".join(mogrify(row_sql, row) for row in rows).decode()
+        # Literal text in a SQL object: its percent signs are no placeholders.
+        return SQL(text.replace("%", "%%"))
 
     @api.model
     def _lock_rows(self, records):
@@ -870,13 +881,9 @@ class CollectionSequencer(models.AbstractModel):
                     columns=SQL(", ").join(
                         SQL.identifier(column) for column in columns
                     ),
-                    values=SQL(", ").join(
-                        SQL(
-                            "(%s, %s)",
-                            record_id,
-                            SQL(", ").join(SQL("%s", v) for v in values),
-                        )
-                        for record_id, values in chunk
+                    values=self._values_sql(
+                        "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")",
+                        [(record_id, *values) for record_id, values in chunk],
                     ),
                 ),
                 log_exceptions=False,

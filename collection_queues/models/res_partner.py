@@ -200,7 +200,7 @@ class ResPartner(models.Model):
             )
         if not self:
             raise UserError(self.env._("Select at least one customer."))
-        self.check_access("read")
+        arguments.check_read_access(self)
 
     def _collection_entries(self):
         """The open entries of these customers in the current company, locked
@@ -219,7 +219,7 @@ class ResPartner(models.Model):
             )
         found = self.env["collection.queue"].union(*entries.values())
         if not self.env.su:
-            found.sudo(False).check_access("read")
+            arguments.check_read_access(found.sudo(False))
         found._lock_for_update()
         return found
 
@@ -472,13 +472,6 @@ class ResPartner(models.Model):
         entries = self._collection_entries()
         promises = self.env["collection.promise"]._record(
             entries, amount, date, note, self.env.user
-        )
-        # The follow-up To-Do moves to the promised day, or is scheduled.
-        entries.sudo().write(
-            {
-                "last_activity_date": fields.Date.context_today(self),
-                "next_followup_date": date,
-            }
         )
         return promises.ids
 
