@@ -6,6 +6,7 @@ from . import collection_profile
 from . import collection_queue
 from . import collection_promise
 from . import collection_activity
+from . import collection_receivable
 from . import collection_refresh_request
 from . import collection_sequencer
 from . import res_company

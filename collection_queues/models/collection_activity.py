@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_sanitize
 
+from ..tools import sql
+
 
 class CollectionActivity(models.Model):
     """One line of a customer's collection history. Append-only: lines are written
@@ -121,7 +123,7 @@ class CollectionActivity(models.Model):
                     **line,
                 }
             )
-        return self.browse(self.env["collection.sequencer"]._bulk_insert(self, rows))
+        return self.browse(sql.bulk_insert(self, rows))
 
     def write(self, vals):
         # Append-only for everyone, the superuser included: the application never

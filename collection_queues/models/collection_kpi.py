@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..services import kpis
+from ..tools import kpis
 from . import collection_arguments as arguments
 
 # The longest period the KPIs are computed for.
@@ -15,7 +15,7 @@ MAX_PERIOD_DAYS = 366 * 2
 class CollectionKpi(models.AbstractModel):
     """The collection KPIs of a company for a period: the figures read set-based
     from the journal items and the queue entries (one query per kind), the
-    formulas in services/kpis.py."""
+    formulas in tools/kpis.py."""
 
     _name = "collection.kpi"
     _description = "Collection KPIs"
@@ -64,12 +64,7 @@ class CollectionKpi(models.AbstractModel):
     @api.model
     def _compute(self, company, date_from, date_to):
         self.env.flush_all()
-        tree = (
-            self.env["res.company"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("id", "child_of", company.id)])
-        )
+        tree = self.env["collection.receivable"]._company_tree(company)
         digits = company.currency_id.decimal_places
         receivables = self._receivables(company, tree, date_from, date_to)
         sales = self._sales(tree, date_from, date_to)
@@ -172,7 +167,6 @@ class CollectionKpi(models.AbstractModel):
         residual as of that day (the partial reconciliations dated later undone,
         as Odoo's Aged Receivable does); and the balance the day before
         ``date_from``."""
-        sequencer = self.env["collection.sequencer"]
         buckets = SQL(", ").join(
             SQL(
                 "SUM(residual) FILTER (WHERE %s)::float8 AS %s",
@@ -229,7 +223,9 @@ class CollectionKpi(models.AbstractModel):
                 """,
                 date_to=date_to,
                 tree=tree.ids,
-                accounts=sequencer._receivable_account_ids(tree),
+                accounts=self.env["collection.receivable"]._receivable_account_ids(
+                    tree
+                ),
                 buckets=buckets,
                 bucket_sums=SQL(", ").join(
                     SQL("SUM(customer.%s)", SQL.identifier(key))
@@ -276,7 +272,7 @@ class CollectionKpi(models.AbstractModel):
                  WHERE line.account_id = ANY(%s) AND line.parent_state = 'posted'
                    AND line.company_id = ANY(%s) AND line.date <= %s
                 """,
-                self.env["collection.sequencer"]._receivable_account_ids(tree),
+                self.env["collection.receivable"]._receivable_account_ids(tree),
                 tree.ids,
                 date,
             )
@@ -307,7 +303,9 @@ class CollectionKpi(models.AbstractModel):
                 date_from=date_from,
                 date_to=date_to,
                 oldest=oldest,
-                accounts=self.env["collection.sequencer"]._receivable_account_ids(tree),
+                accounts=self.env["collection.receivable"]._receivable_account_ids(
+                    tree
+                ),
                 tree=tree.ids,
                 monthly=SQL(", ").join(
                     SQL(

@@ -310,21 +310,19 @@ class CollectionProfile(models.Model):
             raise UserError(env._("A collection queue needs a name."))
         for name in ("days_past_due_min", "days_past_due_max"):
             if name in vals:
-                arguments.count_arg(
-                    env, vals[name], self._fields[name].string, MAX_DAYS
-                )
+                arguments.count_arg(env, vals[name], self._field_label(name), MAX_DAYS)
         if vals.get("sequence_number"):
             arguments.count_arg(
                 env,
                 vals["sequence_number"],
-                self._fields["sequence_number"].string,
+                self._field_label("sequence_number"),
                 MAX_PRIORITY,
             )
         if "min_amount_past_due" in vals:
             arguments.bounded_amount_arg(
                 env,
                 vals["min_amount_past_due"] or 0,
-                self._fields["min_amount_past_due"].string,
+                self._field_label("min_amount_past_due"),
                 arguments.MAX_AMOUNT,
             )
         if "customer_type" in vals:
@@ -337,6 +335,11 @@ class CollectionProfile(models.Model):
                         value=vals["customer_type"],
                     )
                 )
+
+    @api.model
+    def _field_label(self, name):
+        """A field's label in the user's language."""
+        return self._fields[name].get_description(self.env)["string"]
 
     def write(self, vals):
         self._check_values(vals)

@@ -8,8 +8,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_round, format_date, html_sanitize
+from odoo.tools.misc import get_lang
 
-from ..services import promises
+from ..tools import numbers, promises, sql
 from .collection_queue import plain_html
 
 _logger = logging.getLogger(__name__)
@@ -133,13 +134,14 @@ class CollectionPromise(models.Model):
         formatLang and format_date write them, the language's settings and the
         texts' translations read once: promises are described by the thousand."""
         money, day = self._formatters()
-        _ = self.env._
-        promised = _("Promised %(amount)s by %(date)s")
+        promised = self.env._("Promised %(amount)s by %(date)s")
         outcomes = {
-            promises.KEPT: _("%(promise)s: kept, %(paid)s paid"),
-            promises.PARTIAL: _("%(promise)s: partly kept, only %(paid)s paid"),
+            promises.KEPT: self.env._("%(promise)s: kept, %(paid)s paid"),
+            promises.PARTIAL: self.env._(
+                "%(promise)s: partly kept, only %(paid)s paid"
+            ),
         }
-        broken = _("%(promise)s: broken, nothing paid")
+        broken = self.env._("%(promise)s: broken, nothing paid")
         texts = {}
         for promise in self:
             currency = promise.currency_id
@@ -159,11 +161,11 @@ class CollectionPromise(models.Model):
         """(money(amount, currency), day(date)) formatting functions, each
         currency's and date's settings read once."""
         writers, days = {}, {}
-        sequencer = self.env["collection.sequencer"]
+        lang = self.env["res.lang"]._get_data(code=get_lang(self.env).code)
 
         def money(amount, currency):
             if currency not in writers:
-                number = sequencer._amount_formatter(currency.decimal_places)
+                number = numbers.amount_writer(lang, currency.decimal_places)
                 digits, symbol = currency.decimal_places, currency.symbol
                 after = currency.position == "after"
 
@@ -227,7 +229,7 @@ class CollectionPromise(models.Model):
         # once are one statement; every stored field is given.
         note = html_sanitize(note) if note else False
         created = self.sudo().browse(
-            self.env["collection.sequencer"]._bulk_insert(
+            sql.bulk_insert(
                 self,
                 [
                     {
@@ -269,8 +271,8 @@ class CollectionPromise(models.Model):
         # The entries point at their promise and follow the customer up on the
         # promised day: one statement for all, then the To-Dos move there.
         today = fields.Date.context_today(self)
-        self.env["collection.sequencer"]._bulk_update(
-            entries._table,
+        sql.bulk_update(
+            entries,
             ("promise_id", "last_activity_date", "next_followup_date"),
             {promise.queue_id.id: (promise.id, today, date) for promise in created},
         )
@@ -300,7 +302,7 @@ class CollectionPromise(models.Model):
 
     # ------------------------------------------------------------------
     # Evaluation: fetch the payments (one set-based query), judge (pure Python,
-    # services/promises.py), apply (bulk writes and history).
+    # tools/promises.py), apply (bulk writes and history).
     # ------------------------------------------------------------------
 
     @api.model
@@ -325,8 +327,8 @@ class CollectionPromise(models.Model):
                 )
             )
         ]
-        conflicts = self.env["collection.sequencer"]._apply_isolated(
-            lambda chunk: self._apply_outcomes(chunk, date), outcomes
+        conflicts = sql.apply_isolated(
+            self.env.cr, lambda chunk: self._apply_outcomes(chunk, date), outcomes
         )
         if conflicts:
             _logger.info(
@@ -354,7 +356,7 @@ class CollectionPromise(models.Model):
             )
         if promise_ids is not None:
             conditions.append(SQL("promise.id = ANY(%s)", list(promise_ids)))
-        self.env.cr.execute(
+        rows = self.env.execute_query(
             SQL(
                 """
                 SELECT promise.id, promise.amount::float8,
@@ -368,27 +370,29 @@ class CollectionPromise(models.Model):
                         FROM (%(payments)s) payment
                         JOIN res_company branch ON branch.id = payment.company_id
                        WHERE payment.partner_id = promise.partner_id
-                         AND branch.parent_path LIKE company.parent_path || %(descendants)s
+                         AND %(in_tree)s
                          AND payment.date BETWEEN promise.create_date::date
                                               AND promise.date_deadline
                   ) paid ON TRUE
                  WHERE %(conditions)s
                  ORDER BY promise.id
                 """,
-                payments=self.env["collection.sequencer"]._payments_sql(),
-                descendants="%",
+                payments=self.env["collection.receivable"]._payments_sql(),
+                in_tree=self.env["collection.receivable"]._in_tree_sql(
+                    "branch", "company"
+                ),
                 conditions=SQL(" AND ").join(conditions),
             )
         )
-        return [PromiseFacts(*row) for row in self.env.cr.fetchall()]
+        return [PromiseFacts(*row) for row in rows]
 
     @api.model
     def _apply_outcomes(self, outcomes, date):
         """Store the judgements, log them, and follow broken promises up."""
         found = self.sudo().browse([facts.promise_id for facts, _state in outcomes])
         found._lock_for_update()
-        self.env["collection.sequencer"]._bulk_update(
-            self._table,
+        sql.bulk_update(
+            self,
             ("state", "amount_paid", "date_evaluated", "kept_rate"),
             {
                 facts.promise_id: (
@@ -406,7 +410,7 @@ class CollectionPromise(models.Model):
     def _lock_for_update(self):
         """Lock these promises until the end of the transaction (see
         ``collection.queue._lock_for_update``)."""
-        self.env["collection.sequencer"]._lock_rows(self)
+        sql.lock_rows(self)
 
     def _log_outcomes(self, date):
         """History lines for judged promises; for those broken or partly kept, a

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, html_sanitize
 
+from ..tools import sql
 from . import collection_arguments as arguments
 
 # Fields a collector may edit directly on an entry; everything else changes only
@@ -236,7 +237,7 @@ class CollectionQueue(models.Model):
                     "active": True,
                 }
             )
-        self.env["collection.sequencer"]._bulk_insert(Activity, rows)
+        sql.bulk_insert(Activity, rows)
         Activity.invalidate_model()
         entries.invalidate_recordset(["activity_ids"])
         self._subscribe_users({(row["res_id"], row["user_id"]) for row in rows})
@@ -535,7 +536,7 @@ class CollectionQueue(models.Model):
             )
         try:
             with self.env.cr.savepoint(flush=False):
-                ids = self.env["collection.sequencer"]._bulk_insert(self, rows)
+                ids = sql.bulk_insert(self, rows)
         except psycopg2.errors.ExclusionViolation:
             if self._open_entries_visible(rows):
                 raise  # this transaction's own doing: the constraint's message
@@ -585,7 +586,7 @@ class CollectionQueue(models.Model):
         user and the refresh) working on one customer then take turns: the
         second waits, and if the first changed the entry, gets a serialization
         failure that Odoo retries with the entry's new state."""
-        self.env["collection.sequencer"]._lock_rows(self)
+        sql.lock_rows(self)
 
     def _close(self, close_reason, date_end, outcome):
         self.sudo().write(
@@ -648,8 +649,8 @@ class CollectionQueue(models.Model):
         if open_promises:
             new_entries = self.browse(list(new_entry_by_old.values()))
             profile_of = {entry.id: entry.profile_id.id for entry in new_entries}
-            self.env["collection.sequencer"]._bulk_update(
-                "collection_promise",
+            sql.bulk_update(
+                open_promises,
                 ("queue_id", "profile_id"),
                 {
                     promise.id: (
@@ -667,9 +668,7 @@ class CollectionQueue(models.Model):
         :param values_by_entry: {entry id: (amount_past_due, amount_due,
             credit_amount, days_past_due)}
         """
-        self.env["collection.sequencer"]._bulk_update(
-            self._table, AMOUNT_FIELDS, values_by_entry
-        )
+        sql.bulk_update(self, AMOUNT_FIELDS, values_by_entry)
         self.invalidate_model([*AMOUNT_FIELDS, "write_date", "write_uid"])
 
     @api.model

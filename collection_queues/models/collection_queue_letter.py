@@ -70,12 +70,7 @@ class CollectionQueue(models.Model):
 
         for company in self.company_id:
             entries = self.filtered(lambda entry, c=company: entry.company_id == c)
-            tree = (
-                self.env["res.company"]
-                .sudo()
-                .with_context(active_test=False)
-                .search([("id", "child_of", company.id)])
-            )
+            tree = self.env["collection.receivable"]._company_tree(company)
             self.env.cr.execute(
                 SQL(
                     """
@@ -83,7 +78,7 @@ class CollectionQueue(models.Model):
                       JOIN account_move_line line ON line.id = item.line_id
                      ORDER BY COALESCE(line.date_maturity, line.date), line.id
                     """,
-                    self.env["collection.sequencer"]._open_item_ids_sql(
+                    self.env["collection.receivable"]._open_item_ids_sql(
                         today, tree, entries.partner_id
                     ),
                 )

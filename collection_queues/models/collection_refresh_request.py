@@ -63,7 +63,7 @@ class CollectionRefreshRequest(models.Model):
         )[0][0]
         candidates = SQL()
         if youngest is not None:
-            open_items = self.env["collection.sequencer"]._open_items_sql(
+            open_items = self.env["collection.receivable"]._open_items_sql(
                 fields.Date.context_today(self),
                 self.env["res.company"].sudo().search([]),
             )

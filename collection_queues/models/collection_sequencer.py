@@ -1,19 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import ast
 import logging
 from collections import namedtuple
-from contextlib import contextmanager
-
-import psycopg2
-from markupsafe import Markup
+from collections.abc import Callable
+from typing import NamedTuple
 
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 from odoo.tools.misc import get_lang
 
-from odoo.addons.base.models.res_lang import intersperse
-
-from ..services import planner
+from ..tools import numbers, planner, sql
 from .collection_queue import AMOUNT_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -22,22 +17,23 @@ _logger = logging.getLogger(__name__)
 # company from running at the same time (the second key is the company id).
 REFRESH_LOCK_NAMESPACE = 0x6371  # "cq"
 
-# Customers decided and applied per chunk: bounds the memory of a refresh.
-CHUNK = 2000
 
-# What a concurrent transaction working on the same customers causes: the
-# refresh leaves those customers for its next run.
-CONCURRENCY_ERRORS = (
-    psycopg2.errors.SerializationFailure,
-    psycopg2.errors.DeadlockDetected,
-    psycopg2.errors.LockNotAvailable,
-    psycopg2.errors.ExclusionViolation,
-)
+class RefreshScope(NamedTuple):
+    """One company as a refresh sees it."""
+
+    company: models.BaseModel  # res.company
+    tree: models.BaseModel  # the company and its branches, whose items count
+    bit_of: dict  # {company id: its bit in the branch masks}
+    profiles: dict  # {profile id: its sequenced collection.profile}
+    rules: list  # [planner.ProfileRule] of those profiles
+    credits_reduce: bool  # unapplied credits lower the qualifying amount
+    digits: int  # of the company's currency
+    format_amount: Callable[[float], str]  # amounts for the reasons
 
 
 class CollectionSequencer(models.AbstractModel):
     """The sequencing refresh, in three steps kept apart: fetch the facts (one
-    set-based query), let the planner decide (pure Python, services/planner.py),
+    set-based query), let the planner decide (pure Python, tools/planner.py),
     apply the changes (bulk writes and history)."""
 
     _name = "collection.sequencer"
@@ -70,7 +66,8 @@ class CollectionSequencer(models.AbstractModel):
                 if dry_run:
                     result["changes"].extend(self._describe(scope, decisions, date))
                 else:
-                    conflicts = self._apply_isolated(
+                    conflicts = sql.apply_isolated(
+                        self.env.cr,
                         lambda chunk, scope=scope: self._apply(scope, chunk, date),
                         decisions,
                     )
@@ -97,25 +94,6 @@ class CollectionSequencer(models.AbstractModel):
                 self.env["res.partner"].browse(sorted(deferred)), force=True
             )
         return result
-
-    @api.model
-    def _apply_isolated(self, apply, items):
-        """Call ``apply`` on the list ``items``; the items that conflict with a
-        concurrent transaction are rolled back alone (halving the list until
-        they are found) and returned, the others applied."""
-        if not items:
-            return []
-        try:
-            with self.env.cr.savepoint():
-                apply(items)
-        except CONCURRENCY_ERRORS:
-            if len(items) == 1:
-                return items
-            half = len(items) // 2
-            return self._apply_isolated(apply, items[:half]) + self._apply_isolated(
-                apply, items[half:]
-            )
-        return []
 
     @api.model
     def _close_profiles(self, profiles):
@@ -184,7 +162,9 @@ class CollectionSequencer(models.AbstractModel):
         )
         scopes, skipped = [], self.env["res.company"]
         for company in active.sorted("id"):
-            if lock and not self._try_lock(company):
+            if lock and not sql.try_transaction_lock(
+                self.env.cr, REFRESH_LOCK_NAMESPACE, company.id
+            ):
                 _logger.info(
                     "Collection queues of %s are already being refreshed: skipped",
                     company.name,
@@ -195,28 +175,11 @@ class CollectionSequencer(models.AbstractModel):
         return scopes, skipped
 
     @api.model
-    def _try_lock(self, company):
-        self.env.cr.execute(
-            SQL(
-                "SELECT pg_try_advisory_xact_lock(%s, %s)",
-                REFRESH_LOCK_NAMESPACE,
-                company.id,
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
-    @api.model
     def _scope(self, company):
         """The company, the companies whose items count (itself and its branches,
         each given a bit), its active sequenced profiles and their rules."""
         company = company.sudo()
-        # Archived branches included: their open items are still owed.
-        tree = (
-            self.env["res.company"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("id", "child_of", company.id)], order="id")
-        )
+        tree = self.env["collection.receivable"]._company_tree(company)
         bit_of = {branch.id: 1 << position for position, branch in enumerate(tree)}
         profiles = (
             self.env["collection.profile"]
@@ -238,132 +201,23 @@ class CollectionSequencer(models.AbstractModel):
             )
             for profile in profiles
         ]
-        return {
-            "company": company,
-            "tree": tree,
-            "bit_of": bit_of,
-            "profiles": {profile.id: profile for profile in profiles},
-            "rules": rules,
-            "credits_reduce": company.collection_credits_reduce_amount,
-            "digits": company.currency_id.decimal_places,
-            "format_amount": self._amount_formatter(company.currency_id.decimal_places),
-        }
-
-    @api.model
-    def _amount_formatter(self, digits):
-        """Format amounts in the user's language like formatLang, with the
-        language's settings read once: reasons are written by the thousand."""
-        lang = self.env["res.lang"]._get_data(code=get_lang(self.env).code)
-        grouping = ast.literal_eval(lang.grouping)
-        thousands_sep, decimal_point = lang.thousands_sep or "", lang.decimal_point
-
-        def format_amount(value):
-            integer, _point, decimals = f"{abs(value):.{digits}f}".partition(".")
-            text = intersperse(integer, grouping, thousands_sep)[0]
-            if decimals:
-                text = f"{text}{decimal_point}{decimals}"
-            return f"-{text}" if value < 0 else text
-
-        return format_amount
+        return RefreshScope(
+            company=company,
+            tree=tree,
+            bit_of=bit_of,
+            profiles={profile.id: profile for profile in profiles},
+            rules=rules,
+            credits_reduce=company.collection_credits_reduce_amount,
+            digits=company.currency_id.decimal_places,
+            format_amount=numbers.amount_writer(
+                self.env["res.lang"]._get_data(code=get_lang(self.env).code),
+                company.currency_id.decimal_places,
+            ),
+        )
 
     # ------------------------------------------------------------------
     # Facts: one set-based query
     # ------------------------------------------------------------------
-
-    @api.model
-    def _open_item_ids_sql(self, date, companies, partners=None):
-        """The open receivable items' ids (``line_id``), as ``_open_items_sql``
-        counts them."""
-        return self._open_items_sql(date, companies, partners, with_line_id=True)
-
-    @api.model
-    def _open_items_sql(self, date, companies, partners=None, with_line_id=False):
-        """The open receivable items, as Odoo's Aged Receivable counts them: posted
-        journal items on (trade) receivable accounts, not reconciled, with a
-        residual; credits (negative residuals) included. Columns: ``company_id``,
-        ``partner_id`` (commercial partner), ``days`` past due as of ``date``,
-        ``residual`` (company currency)."""
-        conditions = [
-            SQL("line.account_id = ANY(%s)", self._receivable_account_ids(companies)),
-            SQL("line.parent_state = 'posted'"),
-            # Written like the ORM's domain, so that Odoo's partial index on
-            # unreconciled items serves the query.
-            SQL("line.reconciled IS NOT TRUE"),
-            SQL("line.amount_residual != 0"),
-            SQL("line.company_id = ANY(%s)", companies.ids),
-        ]
-        if partners is not None:
-            # The customers' contacts by id: with the ids in the query, PostgreSQL
-            # reads their items through the index on partner_id, not every item.
-            self.env["res.partner"].flush_model(["commercial_partner_id"])
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s)",
-                    partners.ids,
-                )
-            )
-            contact_ids = [row[0] for row in self.env.cr.fetchall()]
-            conditions.append(SQL("line.partner_id = ANY(%s)", contact_ids))
-        # Residuals are summed as floats, as the ORM reads monetary amounts.
-        return SQL(
-            """
-            SELECT %(line_id)s line.company_id,
-                   partner.commercial_partner_id AS partner_id,
-                   %(date)s::date - COALESCE(line.date_maturity, line.date) AS days,
-                   line.amount_residual::float8 AS residual
-              FROM account_move_line line
-              JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE %(conditions)s
-            """,
-            date=date,
-            conditions=SQL(" AND ").join(conditions),
-            line_id=SQL("line.id AS line_id,") if with_line_id else SQL(),
-        )
-
-    @api.model
-    def _receivable_account_ids(self, companies):
-        """The trade receivable accounts of the companies, as Odoo's Aged
-        Receivable counts them. By id rather than by a join in the queries:
-        PostgreSQL then knows from its statistics how many items to expect."""
-        return (
-            self.env["account.account"]
-            .sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("account_type", "=", "asset_receivable"),
-                    ("non_trade", "=", False),
-                    ("company_ids", "in", companies.root_id.ids),
-                ]
-            )
-            .ids
-        )
-
-    @api.model
-    def _payments_sql(self):
-        """The payments applied to the customers' receivable items: one row per
-        partial reconciliation whose debit side is an item on a trade receivable
-        account and whose credit side is not a credit note (a credit note is no
-        payment). Columns: ``partial_id``, ``partner_id`` (commercial partner),
-        ``company_id`` (the item's), ``date`` (the payment's journal item date),
-        ``amount`` (company currency). Also the source of the reporting views,
-        hence no parameter."""
-        return SQL(
-            """
-            SELECT partial.id AS partial_id,
-                   contact.commercial_partner_id AS partner_id,
-                   item.company_id, payment.date, partial.amount::float8 AS amount
-              FROM account_partial_reconcile partial
-              JOIN account_move_line item ON item.id = partial.debit_move_id
-              JOIN account_account account ON account.id = item.account_id
-              JOIN res_partner contact ON contact.id = item.partner_id
-              JOIN account_move_line payment ON payment.id = partial.credit_move_id
-              JOIN account_move payment_move ON payment_move.id = payment.move_id
-             WHERE account.account_type = 'asset_receivable'
-               AND account.non_trade IS NOT TRUE
-               AND payment_move.move_type NOT IN ('out_refund', 'in_refund')
-            """
-        )
 
     @api.model
     def _window_sql(self, rule):
@@ -378,12 +232,12 @@ class CollectionSequencer(models.AbstractModel):
     def _tree_sql(self, scope):
         """The company's tree as a table: each company one bit of a bit string, so
         that BIT_OR tells which branches a customer's items come from."""
-        width = len(scope["tree"])
+        width = len(scope.tree)
         return SQL(
             "(VALUES %s)",
             SQL(", ").join(
                 SQL("(%s, %s::varbit)", branch_id, format(bit, f"0{width}b"))
-                for branch_id, bit in scope["bit_of"].items()
+                for branch_id, bit in scope.bit_of.items()
             ),
         )
 
@@ -393,7 +247,7 @@ class CollectionSequencer(models.AbstractModel):
         open entry or might meet a sequenced profile (the amount in its window
         exceeds its minimum); with ``everyone``, per customer of ``partners`` with
         open items. PostgreSQL aggregates every open item, once."""
-        rules = scope["rules"]
+        rules = scope.rules
         window_columns = []  # (name, aggregate)
         might_meet = []
         for index, rule in enumerate(rules):
@@ -472,14 +326,16 @@ class CollectionSequencer(models.AbstractModel):
              WHERE %(keep)s
             """,
             tree=self._tree_sql(scope),
-            open_items=self._open_items_sql(date, scope["tree"], partners),
+            open_items=self.env["collection.receivable"]._open_items_sql(
+                date, scope.tree, partners
+            ),
             window_aggregates=SQL("").join(
                 SQL(", %s AS %s", aggregate, name) for name, aggregate in window_columns
             ),
             window_columns=SQL("").join(
                 SQL(", fact.%s", name) for name, _aggregate in window_columns
             ),
-            company_id=scope["company"].id,
+            company_id=scope.company.id,
             entry_partners=(
                 SQL("AND entry.partner_id = ANY(%s)", partners.ids)
                 if partners is not None
@@ -504,7 +360,7 @@ class CollectionSequencer(models.AbstractModel):
         # JIT-compiling the many filtered aggregates costs more than it saves on a
         # query that runs once; sorting a million items in PostgreSQL's default
         # 4 MB of memory spills to disk.
-        with self._pg_settings(jit="off", work_mem="32MB"):
+        with sql.pg_settings(cr, jit="off", work_mem="32MB"):
             cr.execute(
                 SQL(
                     "CREATE TEMPORARY TABLE collection_refresh_fact ON COMMIT DROP AS %s",
@@ -512,7 +368,7 @@ class CollectionSequencer(models.AbstractModel):
                 )
             )
             fact_count = cr.rowcount
-        if fact_count > CHUNK:
+        if fact_count > sql.CHUNK:
             cr.execute("CREATE INDEX ON collection_refresh_fact (partner_id)")
         last = 0
         while True:
@@ -523,47 +379,19 @@ class CollectionSequencer(models.AbstractModel):
                      WHERE partner_id > %s ORDER BY partner_id LIMIT %s
                     """,
                     last,
-                    CHUNK,
+                    sql.CHUNK,
                 )
             )
-            row_type = namedtuple(
-                "CustomerFacts", [column.name for column in cr.description]
-            )
+            # The query's columns vary with the company's rules (a window's
+            # amount and branches per profile): a row type per chunk read.
+            row_type = namedtuple("FactRow", [column.name for column in cr.description])
             rows = list(map(row_type._make, cr.fetchall()))
             if rows:
                 last = rows[-1].partner_id
                 yield rows
-            if len(rows) < CHUNK:
+            if len(rows) < sql.CHUNK:
                 break
         cr.execute("DROP TABLE collection_refresh_fact")
-
-    @contextmanager
-    def _pg_settings(self, **settings):
-        """PostgreSQL settings for the queries of the block only."""
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "SELECT %s",
-                SQL(", ").join(SQL("current_setting(%s)", name) for name in settings),
-            )
-        )
-        previous = dict(zip(settings, cr.fetchone(), strict=True))
-
-        def set_all(values):
-            cr.execute(
-                SQL(
-                    "SELECT %s",
-                    SQL(", ").join(
-                        SQL("set_config(%s, %s, true)", name, value)
-                        for name, value in values.items()
-                    ),
-                )
-            )
-
-        set_all(settings)
-        yield
-        # Not on an error: the rollback that follows restores them.
-        set_all(previous)
 
     @api.model
     def _window_details(self, scope, placements, date):
@@ -579,7 +407,7 @@ class CollectionSequencer(models.AbstractModel):
         partners = self.env["res.partner"].browse(
             [partner_id for partner_id, _rule in placements]
         )
-        self.env.cr.execute(
+        rows = self.env.execute_query(
             SQL(
                 """
                 WITH tree(company_id, bit) AS %(tree)s,
@@ -598,12 +426,14 @@ class CollectionSequencer(models.AbstractModel):
                     SQL("(%s, %s, %s)", partner_id, rule.days_min, rule.days_max)
                     for partner_id, rule in placements
                 ),
-                open_items=self._open_items_sql(date, scope["tree"], partners),
+                open_items=self.env["collection.receivable"]._open_items_sql(
+                    date, scope.tree, partners
+                ),
             )
         )
         return {
             partner_id: (count, int(branches or "0", 2))
-            for partner_id, count, branches in self.env.cr.fetchall()
+            for partner_id, count, branches in rows
         }
 
     # ------------------------------------------------------------------
@@ -617,11 +447,11 @@ class CollectionSequencer(models.AbstractModel):
         ``closing``: profiles being closed; their customers are re-sequenced as if
         placed by the rules, and the closed profiles are no candidates.
         """
-        rules = scope["rules"]
+        rules = scope.rules
         candidates = [
             rule for rule in rules if not closing or rule.profile_id not in closing.ids
         ]
-        credits_reduce, digits = scope["credits_reduce"], scope["digits"]
+        credits_reduce, digits = scope.credits_reduce, scope.digits
         # Per rule: its profile and the columns of its window's facts.
         window_columns = [
             (
@@ -676,7 +506,7 @@ class CollectionSequencer(models.AbstractModel):
         credit_amount = row.credit_amount or 0.0
         if decision.window:
             amount_past_due = planner.qualifying_amount(
-                decision.window, credit_amount, scope["credits_reduce"]
+                decision.window, credit_amount, scope.credits_reduce
             )
         else:  # pinned: everything past due
             amount_past_due = row.amount_overdue or 0.0
@@ -726,7 +556,7 @@ class CollectionSequencer(models.AbstractModel):
                 placements.append(
                     {
                         "partner_id": row.partner_id,
-                        "profile": scope["profiles"][decision.rule.profile_id],
+                        "profile": scope.profiles[decision.rule.profile_id],
                         "reason": self._reason(scope, decision, row, details),
                         **amounts,
                     }
@@ -735,7 +565,7 @@ class CollectionSequencer(models.AbstractModel):
                 moves.append(
                     {
                         "entry": entry_of[row.entry_id],
-                        "profile": scope["profiles"][decision.rule.profile_id],
+                        "profile": scope.profiles[decision.rule.profile_id],
                         "reason": self._reason(scope, decision, row, details, closing),
                         **amounts,
                     }
@@ -763,131 +593,12 @@ class CollectionSequencer(models.AbstractModel):
 
     @api.model
     def _same_amounts(self, scope, amounts, row):
-        digits = scope["digits"]
+        digits = scope.digits
         for name in AMOUNT_FIELDS:
             stored = getattr(row, f"entry_{name}")
             if stored is None or round(amounts[name] - stored, digits):
                 return False
         return True
-
-    @api.model
-    def _bulk_insert(self, model, rows):
-        """INSERT rows (dicts of column values) of ``model``, a few thousand per
-        statement, without the ORM's per-record work; return the new ids.
-
-        Only for models whose rows need nothing from the ORM on creation (no
-        default, computed, translated or sanitized value left to fill).
-        """
-        if not rows:
-            return []
-        columns = sorted({name for row in rows for name in row})
-        booleans = {name for name in columns if model._fields[name].type == "boolean"}
-        now, uid = fields.Datetime.now(), self.env.uid
-        row_sql = "(" + ", ".join(["%s"] * (len(columns) + 4)) + ")"
-
-        def column_value(name, value):
-            if value is False and name not in booleans:
-                return None  # the ORM's False is SQL's NULL
-            return str(value) if isinstance(value, Markup) else value
-
-        ids, cr = [], self.env.cr
-        for chunk in split_every(CHUNK, rows, list):
-            cr.execute(
-                SQL(
-                    "INSERT INTO %s (%s) VALUES %s RETURNING id",
-                    SQL.identifier(model._table),
-                    SQL(", ").join(
-                        SQL.identifier(name)
-                        for name in [
-                            *columns,
-                            "create_uid",
-                            "create_date",
-                            "write_uid",
-                            "write_date",
-                        ]
-                    ),
-                    self._values_sql(
-                        row_sql,
-                        [
-                            (
-                                *(
-                                    column_value(name, row.get(name, False))
-                                    for name in columns
-                                ),
-                                uid,
-                                now,
-                                uid,
-                                now,
-                            )
-                            for row in chunk
-                        ],
-                    ),
-                ),
-                # A conflict with a concurrent transaction is the caller's to
-                # handle (and Odoo's to retry), not an error to log.
-                log_exceptions=False,
-            )
-            ids.extend(row[0] for row in cr.fetchall())
-        return ids
-
-    @api.model
-    def _values_sql(self, row_sql, rows):
-        """The rows as a VALUES list, each quoted by psycopg2 at C speed: ten
-        thousand rows are not ten thousand SQL objects to compose."""
-        mogrify = self.env.cr._obj.mogrify
-        text = b", ".join(mogrify(row_sql, row) for row in rows).decode()
-        # Literal text in a SQL object: its percent signs are no placeholders.
-        return SQL(text.replace("%", "%%"))
-
-    @api.model
-    def _lock_rows(self, records):
-        """Lock the rows of ``records`` until the end of the transaction, in id
-        order (no deadlock between two lockers); a row a concurrent transaction
-        changed meanwhile is a serialization failure, not an error to log."""
-        if records:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
-                    SQL.identifier(records._table),
-                    records.ids,
-                ),
-                log_exceptions=False,
-            )
-
-    @api.model
-    def _bulk_update(self, table, columns, values_by_id):
-        """UPDATE many rows with row-specific values, a few thousand per statement."""
-        now = fields.Datetime.now()
-        for chunk in split_every(CHUNK, values_by_id.items(), list):
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE %(table)s AS target
-                       SET %(assignments)s, write_date = %(now)s, write_uid = %(uid)s
-                      FROM (VALUES %(values)s) AS source(id, %(columns)s)
-                     WHERE target.id = source.id
-                    """,
-                    table=SQL.identifier(table),
-                    assignments=SQL(", ").join(
-                        SQL(
-                            "%s = source.%s",
-                            SQL.identifier(column),
-                            SQL.identifier(column),
-                        )
-                        for column in columns
-                    ),
-                    now=now,
-                    uid=self.env.uid,
-                    columns=SQL(", ").join(
-                        SQL.identifier(column) for column in columns
-                    ),
-                    values=self._values_sql(
-                        "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")",
-                        [(record_id, *values) for record_id, values in chunk],
-                    ),
-                ),
-                log_exceptions=False,
-            )
 
     # ------------------------------------------------------------------
     # Reasons, in plain language
@@ -899,14 +610,14 @@ class CollectionSequencer(models.AbstractModel):
         61–90 days past due totalling 1,250.00 > 500.00; branch San Diego;
         priority 30"."""
         rule, window = decision.rule, decision.window
-        amount = scope["format_amount"]
+        amount = scope.format_amount
         count, branch_mask = details.get(row.partner_id, (0, 0))
         days = (
             f"{rule.days_min}–{rule.days_max}" if rule.days_max else f"{rule.days_min}+"
         )
         total = amount(window.amount)
         credit_amount = row.credit_amount or 0.0
-        if scope["credits_reduce"] and credit_amount:
+        if scope.credits_reduce and credit_amount:
             total = self.env._(
                 "%(amount)s less %(credits)s of credits",
                 amount=total,
@@ -949,17 +660,17 @@ class CollectionSequencer(models.AbstractModel):
             return self.env._(
                 "No longer meets the rules of any queue: nothing past due"
             )
-        if round(row.amount_due or 0.0, scope["digits"]) <= 0:
+        if round(row.amount_due or 0.0, scope.digits) <= 0:
             return self.env._(
                 "No longer meets the rules of any queue: owes nothing (balance "
                 "%(amount)s, credits included)",
-                amount=scope["format_amount"](row.amount_due or 0.0),
+                amount=scope.format_amount(row.amount_due or 0.0),
             )
         return self.env._(
             "No longer meets the rules of any queue (oldest item %(days)s days past "
             "due, %(amount)s due)",
             days=row.days_past_due,
-            amount=scope["format_amount"](row.amount_due or 0.0),
+            amount=scope.format_amount(row.amount_due or 0.0),
         )
 
     @api.model
@@ -967,8 +678,8 @@ class CollectionSequencer(models.AbstractModel):
         """The branches (not the company itself) among the bits of ``mask``."""
         return ", ".join(
             branch.name
-            for branch in scope["tree"]
-            if scope["bit_of"][branch.id] & mask and branch != scope["company"]
+            for branch in scope.tree
+            if scope.bit_of[branch.id] & mask and branch != scope.company
         )
 
     @api.model
@@ -991,7 +702,7 @@ class CollectionSequencer(models.AbstractModel):
         for decision, row in changes:
             yield {
                 "partner_id": row.partner_id,
-                "company_id": scope["company"].id,
+                "company_id": scope.company.id,
                 "action": decision.action,
                 "from_profile_id": row.entry_profile_id or False,
                 "profile_id": decision.rule.profile_id if decision.rule else False,

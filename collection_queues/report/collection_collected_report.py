@@ -43,7 +43,7 @@ class CollectionCollectedReport(models.Model):
                             FROM collection_queue entry
                             JOIN res_company company ON company.id = entry.company_id
                            WHERE entry.partner_id = payment.partner_id
-                             AND item_company.parent_path LIKE company.parent_path || %(descendants)s
+                             AND %(in_tree)s
                              AND payment.date >= entry.date_start::date
                              AND (entry.date_end IS NULL
                                   OR payment.date <= entry.date_end::date)
@@ -53,7 +53,9 @@ class CollectionCollectedReport(models.Model):
                 )
                 """,
                 view=SQL.identifier(self._table),
-                payments=self.env["collection.sequencer"]._payments_sql(),
-                descendants="%",
+                payments=self.env["collection.receivable"]._payments_sql(),
+                in_tree=self.env["collection.receivable"]._in_tree_sql(
+                    "item_company", "company"
+                ),
             )
         )

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, tagged
 
-from ..services import kpis
+from ..tools import kpis
 from .common import CollectionCase
 
 COLLECTION_USER = "collection_queues.group_collection_user"

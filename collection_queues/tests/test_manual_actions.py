@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import html2plaintext
 
-from .common import CollectionCase, days_ago
+from .common import CollectionCase, days_ago, real_days_ago
 
 COLLECTION_USER = "collection_queues.group_collection_user"
 
@@ -442,6 +442,20 @@ class TestManualActions(CollectionCase):
         line = self.history(self.customer, "note")
         self.assertIn("Owner travels until May", line.note)
         self.assertNotIn("<script>", line.note)
+
+    def test_notes_and_promises_keep_their_percent_signs(self):
+        """Written in bulk, texts are stored as typed: "50%" stays "50%"."""
+        self.customer.collection_put_in_queue(self.p_watch)
+        note_type = self.env.ref("collection_queues.activity_type_note")
+        self.customer.collection_log(note_type, "<p>Pays 50% now, 50%% later</p>")
+        line = self.history(self.customer, "note")
+        self.assertIn("Pays 50% now, 50%% later", line.note)
+        (promise_id,) = self.customer.collection_promise(
+            120, real_days_ago(-3), note="<p>100% sure</p>"
+        )
+        self.assertIn(
+            "100% sure", self.env["collection.promise"].browse(promise_id).note
+        )
 
     def test_bad_input_is_refused_clearly(self):
         self.customer.collection_put_in_queue(self.p_watch)

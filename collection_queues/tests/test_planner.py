@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from odoo.tests import BaseCase, tagged
 
-from ..services import planner
-from ..services.planner import (
+from ..tools import planner
+from ..tools.planner import (
     ADDED,
     MOVED,
     PINNED,

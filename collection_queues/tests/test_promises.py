@@ -6,7 +6,7 @@ from odoo.tests import BaseCase, tagged
 from odoo.tools import format_date, html2plaintext
 from odoo.tools.misc import formatLang
 
-from ..services import promises
+from ..tools import promises
 from .common import TODAY, CollectionCase, days_ago
 
 COLLECTION_USER = "collection_queues.group_collection_user"

@@ -5,7 +5,7 @@ from odoo import fields, models
 from odoo.tools import SQL, format_date
 
 from ..models.collection_queue import plain_html
-from ..services import promises
+from ..tools import promises, sql
 
 # The tables whose rows belong to one customer, by ``partner_id``.
 CUSTOMER_MODELS = ("collection.queue", "collection.promise", "collection.activity")
@@ -153,9 +153,7 @@ class MergePartnerAutomatic(models.TransientModel):
             if entry and entry.promise_id != standing:
                 entry.write({"promise_id": standing.id})
         if carried:
-            self.env["collection.sequencer"]._bulk_update(
-                open_promises._table, ("queue_id", "profile_id"), carried
-            )
+            sql.bulk_update(open_promises, ("queue_id", "profile_id"), carried)
             open_promises.invalidate_recordset(["queue_id", "profile_id"])
         return cancelled
 

@@ -70,18 +70,16 @@ class CollectionPlacementWizard(models.TransientModel):
             skipped = partners.browse().union(*(group for group, _reason in groups))
             wizard.skipped_partner_ids = [Command.set(skipped.ids)]
             wizard.acting_count = len(partners - skipped)
-            wizard.skipped_summary = (
+            described = [
                 self.env._(
-                    "Left as they are: %(groups)s",
-                    groups="; ".join(
-                        self.env._(
-                            "%(who)s, %(reason)s",
-                            who=wizard._customers_label(group),
-                            reason=reason,
-                        )
-                        for group, reason in groups
-                    ),
+                    "%(who)s, %(reason)s",
+                    who=wizard._customers_label(group),
+                    reason=reason,
                 )
+                for group, reason in groups
+            ]
+            wizard.skipped_summary = (
+                self.env._("Left as they are: %(groups)s", groups="; ".join(described))
                 if groups
                 else False
             )

@@ -1,0 +1,206 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Cursor-level helpers of the bulk writes, free of the ORM's per-record work:
+rows inserted and updated a few thousand per statement, rows locked, conflicts
+with concurrent transactions isolated, PostgreSQL settings for a block.
+
+Plain functions taking a cursor or records, as Odoo's own ``odoo/tools/sql.py``.
+"""
+
+from contextlib import contextmanager
+from datetime import datetime
+
+import psycopg2
+from markupsafe import Markup
+
+from odoo.tools import SQL, split_every
+
+# Rows per statement (and customers per chunk of a refresh): bounds the size of
+# a statement and the memory of the process.
+CHUNK = 2000
+
+# What a concurrent transaction working on the same rows causes: the caller
+# leaves those rows for its next run.
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.ExclusionViolation,
+)
+
+
+def audit_now():
+    """The moment written as a row's creation or last change, as the ORM
+    writes it (the server runs in UTC)."""
+    return datetime.now().replace(microsecond=0)
+
+
+def values_sql(row_template, rows):
+    """``rows`` (tuples) as the list of a VALUES clause.
+
+    :param row_template: the placeholders of one row, e.g. ``"(%s, %s)"``
+    """
+    return SQL(", ").join(SQL(row_template, *row) for row in rows)
+
+
+def bulk_insert(model, rows):
+    """INSERT ``rows`` (dicts of column values) of ``model``, a few thousand per
+    statement; return the new ids.
+
+    Only for models whose rows need nothing from the ORM on creation (no
+    default, computed, translated or sanitized value left to fill): the caller
+    gives every stored value.
+    """
+    if not rows:
+        return []
+    columns = sorted({name for row in rows for name in row})
+    booleans = {name for name in columns if model._fields[name].type == "boolean"}
+    uid, cr, now = model.env.uid, model.env.cr, audit_now()
+    row_template = "(" + ", ".join(["%s"] * (len(columns) + 4)) + ")"
+
+    def column_value(name, value):
+        if value is False and name not in booleans:
+            return None  # the ORM's False is SQL's NULL
+        return str(value) if isinstance(value, Markup) else value
+
+    ids = []
+    for chunk in split_every(CHUNK, rows, list):
+        cr.execute(
+            SQL(
+                "INSERT INTO %s (%s) VALUES %s RETURNING id",
+                SQL.identifier(model._table),
+                SQL(", ").join(
+                    SQL.identifier(name)
+                    for name in [
+                        *columns,
+                        "create_uid",
+                        "create_date",
+                        "write_uid",
+                        "write_date",
+                    ]
+                ),
+                values_sql(
+                    row_template,
+                    [
+                        (
+                            *(
+                                column_value(name, row.get(name, False))
+                                for name in columns
+                            ),
+                            uid,
+                            now,
+                            uid,
+                            now,
+                        )
+                        for row in chunk
+                    ],
+                ),
+            ),
+            # A conflict with a concurrent transaction is the caller's to
+            # handle (and Odoo's to retry), not an error to log.
+            log_exceptions=False,
+        )
+        ids.extend(row[0] for row in cr.fetchall())
+    return ids
+
+
+def bulk_update(model, columns, values_by_id):
+    """UPDATE rows of ``model`` with row-specific values, a few thousand per
+    statement.
+
+    :param values_by_id: {id: tuple of the ``columns``' values}
+    """
+    cr, now = model.env.cr, audit_now()
+    row_template = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    for chunk in split_every(CHUNK, values_by_id.items(), list):
+        cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s AS target
+                   SET %(assignments)s, write_date = %(now)s, write_uid = %(uid)s
+                  FROM (VALUES %(values)s) AS source(id, %(columns)s)
+                 WHERE target.id = source.id
+                """,
+                table=SQL.identifier(model._table),
+                assignments=SQL(", ").join(
+                    SQL("%s = source.%s", SQL.identifier(name), SQL.identifier(name))
+                    for name in columns
+                ),
+                now=now,
+                uid=model.env.uid,
+                columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+                values=values_sql(
+                    row_template,
+                    [(record_id, *values) for record_id, values in chunk],
+                ),
+            ),
+            log_exceptions=False,
+        )
+
+
+def lock_rows(records):
+    """Lock the rows of ``records`` until the end of the transaction, in id
+    order (no deadlock between two lockers); a row a concurrent transaction
+    changed meanwhile is a serialization failure, not an error to log."""
+    if records:
+        records.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                SQL.identifier(records._table),
+                records.ids,
+            ),
+            log_exceptions=False,
+        )
+
+
+def apply_isolated(cr, apply, items):
+    """Call ``apply`` on the list ``items``; the items that conflict with a
+    concurrent transaction are rolled back alone (halving the list until they
+    are found) and returned, the others applied."""
+    if not items:
+        return []
+    try:
+        with cr.savepoint():
+            apply(items)
+    except CONCURRENCY_ERRORS:
+        if len(items) == 1:
+            return items
+        half = len(items) // 2
+        return apply_isolated(cr, apply, items[:half]) + apply_isolated(
+            cr, apply, items[half:]
+        )
+    return []
+
+
+def try_transaction_lock(cr, namespace, key):
+    """Take the advisory lock (``namespace``, ``key``) until the end of the
+    transaction, if no other transaction holds it; whether it was taken."""
+    cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", namespace, key))
+    return cr.fetchone()[0]
+
+
+@contextmanager
+def pg_settings(cr, **settings):
+    """PostgreSQL settings for the queries of the block only."""
+    cr.execute(
+        SQL(
+            "SELECT %s",
+            SQL(", ").join(SQL("current_setting(%s)", name) for name in settings),
+        )
+    )
+    previous = dict(zip(settings, cr.fetchone(), strict=True))
+
+    def set_all(values):
+        cr.execute(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(
+                    SQL("set_config(%s, %s, true)", name, value)
+                    for name, value in values.items()
+                ),
+            )
+        )
+
+    set_all(settings)
+    yield
+    # Not on an error: the rollback that follows restores them.
+    set_all(previous)
