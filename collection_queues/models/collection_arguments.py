@@ -311,6 +311,14 @@ def readable_selection(env, model, ids):
     """The records of ``model`` a dialog was opened on (its ``active_ids``),
     all of them readable by the user: a selection holding records the user may
     not open is refused whole, never silently cut."""
+    if not isinstance(ids, list | tuple) or not all(_is_id(i) for i in ids):
+        raise UserError(
+            env._(
+                "The records a dialog is opened on are given by their ids (whole "
+                "numbers), got %(ids)r.",
+                ids=ids,
+            )
+        )
     records = env[model].browse(ids).exists()
     if env.su:
         return records

@@ -838,6 +838,11 @@ class TestRpcCompanies(CollectionRpcCase):
                         model, "default_get", ["partner_ids", "amount", "entry_ids"],
                         context={"active_model": active[0], "active_ids": active[1]},
                     )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "UserError", "whole numbers", protocol, self.manager_b,
+                    "collection.promise.wizard", "default_get", ["partner_ids"],
+                    context={"active_model": "collection.queue", "active_ids": ["x"]},
+                )  # fmt: skip
                 # Naming this company's queue in a dialog or a preview line of
                 # their own shows nothing of it either.
                 self.assertRefusedOverRpc(
