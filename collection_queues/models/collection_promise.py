@@ -416,13 +416,22 @@ class CollectionPromise(models.Model):
         """History lines for judged promises; for those broken or partly kept, a
         To-Do for the collector and the queue's status for broken promises."""
         Queue = self.env["collection.queue"]
-        current = {}
-        for company in self.company_id:
+        # An open promise follows its customer's entry (moves carry it): that
+        # entry, while open, is the customer's; the others are looked up.
+        current = {
+            (promise.partner_id.id, promise.company_id.id): promise.queue_id
+            for promise in self
+            if promise.queue_id.state == "open"
+        }
+        strays = self.filtered(
+            lambda p: (p.partner_id.id, p.company_id.id) not in current
+        )
+        for company in strays.company_id:
             current.update(
                 {
                     (partner_id, company.id): entry
                     for partner_id, entry in Queue._current_entries(
-                        self.filtered(
+                        strays.filtered(
                             lambda p, c=company: p.company_id == c
                         ).partner_id,
                         company,
