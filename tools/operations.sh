@@ -4,7 +4,9 @@
 #  - with the addons' demo data: upgrading the addon (-u) and uninstalling the
 #    sales bridge keep every queue entry, history line and promise to pay;
 #  - with and without demo data: uninstalling the addon logs no warning or error,
-#    and installing it again afterwards installs cleanly.
+#    and installing it again afterwards installs cleanly; with demo data, the
+#    demo reuses the records the uninstall left (those accounting keeps) and
+#    leaves the books as they were (its year is not replayed twice).
 #
 # Usage: tools/operations.sh [INSTALLED_DB]
 #   INSTALLED_DB: a database with the addons installed with their demo data, as
@@ -64,6 +66,23 @@ same_records() {  # DB BEFORE WHAT
     fi
 }
 
+# The addon's external ids an uninstall left, with their records (name|id), one a
+# line: the demo's records accounting keeps (branches, customers, invoices).
+kept_records() {  # DB
+    psql -d "$1" -tAc "SELECT name || '|' || res_id FROM ir_model_data
+                        WHERE module = '$ADDON' ORDER BY name"
+}
+
+# The books apart from the demo's invoices: payments, and the other entries.
+books() {  # DB
+    psql -d "$1" -tAc "
+        SELECT 'payments', COUNT(*) FROM account_payment
+        UNION ALL
+        SELECT 'other entries', COUNT(*) FROM account_move move
+         WHERE NOT EXISTS (SELECT FROM ir_model_data WHERE module = '$ADDON'
+                             AND model = 'account.move' AND res_id = move.id)"
+}
+
 module_state() {  # DB MODULE
     psql -d "$1" -tAc "SELECT state FROM ir_module_module WHERE name = '$2'"
 }
@@ -88,7 +107,7 @@ reinstall() {  # DB LOG
 
 # With the addons' demo data: the database tools/test.sh installed, or a fresh one.
 with_demo() {
-    local db="${prefix}_demo" before
+    local db="${prefix}_demo" before kept books_before missing
     if [ -n "$installed_db" ]; then
         clone_db "$installed_db" "$db"
     else
@@ -115,8 +134,17 @@ with_demo() {
     rm -f "$OPS_DIR/demo_uninstall.log"
     uninstall "$db" "$ADDON" "$OPS_DIR/demo_uninstall.log"
     log "Uninstalling $ADDON with its demo data: clean"
+    kept=$(kept_records "$db")
+    books_before=$(books "$db")
     reinstall "$db" "$OPS_DIR/demo_reinstall.log"
-    log "Installing $ADDON again (demo data): clean"
+    [ "$(psql -d "$db" -tAc "SELECT COUNT(*) FROM collection_queue")" -gt 0 ] \
+        || die "installing $ADDON again in $db made no demo queue entries"
+    missing=$(comm -23 <(sort <<<"$kept") <(kept_records "$db" | sort))
+    [ -z "$missing" ] \
+        || die "installing $ADDON again did not reuse the records left in $db (name|id): $missing"
+    [ "$(books "$db")" = "$books_before" ] \
+        || die "installing $ADDON again changed the books of $db: $(books "$db" | tr '\n' ' ')"
+    log "Installing $ADDON again (demo data): clean; the $(wc -l <<<"$kept") records left reused, the books as they were"
     drop_db "$db"
 }
 

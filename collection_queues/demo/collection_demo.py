@@ -1,6 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The demo's past year, replayed day by day (demo data only: called once, from
-demo/collection_demo.xml, when the addon is installed with its demo data).
+"""The demo's records of other applications, and its past year replayed day by
+day (demo data only: called from demo/collection_demo.xml when the addon is
+installed with its demo data).
+
+Uninstalling the addon keeps the demo's records that accounting still uses (its
+branches, customers, and the invoices payments refer to), with their external
+ids. A data file installed again would write its values over them, which
+accounting refuses for a branch's parent and a posted invoice: those records
+are loaded here instead, made when missing and otherwise reused as they are,
+and the year is replayed only on books that do not have it yet.
 
 A collection history is made of what happened on past days: invoices posted and
 paid, the daily job placing, moving and removing customers, collectors logging
@@ -33,8 +41,43 @@ class CollectionProfile(models.Model):
     _inherit = "collection.profile"
 
     @api.model
+    def _demo_load(self, model_name, records):
+        """Load the demo's ``records`` of ``model_name`` ({name of an external id
+        of the addon: field values}) as a data file loads its records, one after
+        the other, except those whose external id names a record already, left
+        behind by an earlier install of the demo: these are reused as they are,
+        their values not written (as Odoo's charts of accounts load their demo
+        data)."""
+        for name, values in records.items():
+            self.env[model_name]._load_records(
+                [
+                    {
+                        "xml_id": f"collection_queues.{name}",
+                        "values": values,
+                        "noupdate": True,
+                    }
+                ],
+                ignore_duplicates=True,
+            )
+
+    @api.model
+    def _demo_load_chart(self, branch_ids):
+        """Load their parent company's chart of accounts on the branches that have
+        none yet (a branch left behind by an earlier install has it)."""
+        for branch in self.env["res.company"].browse(branch_ids):
+            if not branch.chart_template:
+                self.env["account.chart.template"]._load(
+                    branch.parent_id.chart_template, branch, False
+                )
+
+    @api.model
     def _demo_replay_year(self, invoices=(), billing=(), payments=(), events=()):
-        """Replay the past year, day by day, up to yesterday.
+        """Replay the past year, day by day, up to yesterday, on books that do
+        not have it yet: when one of ``invoices`` is posted already, an earlier
+        install of the demo left it behind, with the year's invoices and payments
+        (accounting keeps them when the addon is uninstalled); replaying the year
+        again would bill and pay it twice. The draft ones, made again, are only
+        posted then, on their date.
 
         :param invoices: ids of draft customer invoices and credit notes, each
             posted on its invoice date
@@ -52,6 +95,10 @@ class CollectionProfile(models.Model):
         # Without the books' chatter (invoice created, posted, paid): the
         # messages cost a thousand queries, for lines nobody reads here.
         Move = self.env["account.move"].with_context(tracking_disable=True)
+        drafts = Move.browse(invoices).filtered(lambda move: move.state == "draft")
+        if len(drafts) < len(invoices):
+            drafts.action_post()
+            return
         days = defaultdict(lambda: {"post": Move, "pay": [], "events": []})
         for invoice in Move.browse(invoices):
             days[(today - invoice.invoice_date).days]["post"] |= invoice

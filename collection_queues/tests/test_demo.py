@@ -214,3 +214,84 @@ class TestDemoYear(TransactionCase):
         self.assertFalse(
             self.env["collection.activity"].search_count([("date", ">=", today_end)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoInstalledAgain(TransactionCase):
+    """Installed again after an uninstall, the demo finds what accounting kept
+    of the earlier install's demo (branches, customers, invoices with their
+    payments): it reuses them as they are, and does not replay its year on
+    books that have it."""
+
+    def test_records_left_behind_are_reused(self):
+        Profile = self.env["collection.profile"]
+        branch = self.env.ref("collection_queues.demo_branch_san_diego")
+        invoice = self.env.ref("collection_queues.demo_invoice_harbor_dental")
+        invoice_date = invoice.invoice_date
+        moves = self.env["account.move"].search_count([])
+        # Written, both would be refused: a branch's parent and a posted invoice.
+        Profile._demo_load(
+            "res.company",
+            {"demo_branch_san_diego": {"name": "Elsewhere", "parent_id": False}},
+        )
+        Profile._demo_load(
+            "account.move",
+            {
+                "demo_invoice_harbor_dental": {
+                    "move_type": "out_invoice",
+                    "partner_id": invoice.partner_id.id,
+                    "invoice_date": fields.Date.today(),
+                }
+            },
+        )
+        self.assertEqual(branch.name, "San Diego")
+        self.assertEqual(branch.parent_id, self.env.ref("base.main_company"))
+        self.assertEqual(invoice.invoice_date, invoice_date)
+        self.assertEqual(self.env["account.move"].search_count([]), moves)
+
+    def test_records_missing_are_made(self):
+        self.env["collection.profile"]._demo_load(
+            "res.partner", {"demo_partner_new": {"name": "New Customer"}}
+        )
+        partner = self.env.ref("collection_queues.demo_partner_new")
+        self.assertEqual(partner.name, "New Customer")
+        self.assertTrue(
+            self.env["ir.model.data"].search_count(
+                [
+                    ("module", "=", "collection_queues"),
+                    ("name", "=", "demo_partner_new"),
+                    ("noupdate", "=", True),
+                ]
+            )
+        )
+
+    def test_year_not_replayed_on_books_that_have_it(self):
+        kept = self.env.ref("collection_queues.demo_invoice_harbor_dental")
+        invoice_date = fields.Date.today() - timedelta(days=110)
+        made_again = kept.copy({"invoice_date": invoice_date})
+        customer = self.env.ref("collection_queues.demo_partner_rosa_alvarez")
+        books = self._books(made_again)
+        self.env["collection.profile"]._demo_replay_year(
+            invoices=[kept.id, made_again.id],
+            billing=[
+                {
+                    "customer": customer.id,
+                    "label": "Yearly check",
+                    "amount": 100,
+                    "days": [200],
+                }
+            ],
+            payments=[(20, kept.id, 100)],
+            events=[(10, self.env.uid, customer.id, "remove", {})],
+        )
+        self.assertEqual(made_again.state, "posted")
+        self.assertEqual(made_again.date, invoice_date)
+        self.assertEqual(self._books(made_again), books)
+
+    def _books(self, made_again):
+        """Entries, payments and history lines, but the invoice made again."""
+        return (
+            self.env["account.move"].search_count([("id", "!=", made_again.id)]),
+            self.env["account.payment"].search_count([]),
+            self.env["collection.activity"].search_count([]),
+        )
