@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from . import collection_arguments as arguments
+
 # Fields that make a system type what it is: the refresh and the manual actions
 # find system types by code, and their history lines are read by name.
 PROTECTED_FIELDS = {"name", "code", "is_system", "active"}
@@ -44,6 +46,8 @@ class CollectionActivityType(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            arguments.values_arg(self.env, vals)
         if not self._loading_data() and any(
             vals.get("is_system") for vals in vals_list
         ):

@@ -335,11 +335,26 @@ def readable_selection(env, model, ids):
     return records
 
 
+def values_arg(env, vals):
+    """Values of a record to create or write: a dictionary of field values."""
+    if not isinstance(vals, dict):
+        raise UserError(
+            env._(
+                "Expected the values of a record (field names and their values), "
+                "got %(value)r.",
+                value=vals,
+            )
+        )
+    return vals
+
+
 def check_readable_values(model, vals_list):
     """Refuse values that point at records of collections the user may not open
     (a queue, an entry, another company's): a dialog or a line created over RPC
     with such ids would show their names."""
     env = model.env
+    for vals in vals_list:
+        values_arg(env, vals)
     if env.su:
         return
     for vals in vals_list:
@@ -353,7 +368,9 @@ def check_readable_values(model, vals_list):
                     comodel,
                     [
                         command[2]
-                        for command in value or []
+                        for command in (
+                            value if isinstance(value, list | tuple) else []
+                        )
                         if isinstance(command, list | tuple)
                         and len(command) == 3
                         and isinstance(command[2], dict)

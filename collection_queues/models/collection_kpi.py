@@ -8,6 +8,8 @@ from odoo.tools import SQL
 from ..tools import kpis
 from . import collection_arguments as arguments
 
+# The years a period may lie in: books, not the calendar's ends.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 # The longest period the KPIs are computed for.
 MAX_PERIOD_DAYS = 366 * 2
 
@@ -43,6 +45,17 @@ class CollectionKpi(models.AbstractModel):
             )
         date_from = arguments.date_arg(self.env, date_from, self.env._("Start date"))
         date_to = arguments.date_arg(self.env, date_to, self.env._("End date"))
+        for day in (date_from, date_to):
+            if not MIN_YEAR <= day.year <= MAX_YEAR:
+                raise UserError(
+                    self.env._(
+                        "The period lies between the years %(first)s and %(last)s, "
+                        "not on %(date)s.",
+                        first=MIN_YEAR,
+                        last=MAX_YEAR,
+                        date=day,
+                    )
+                )
         if date_to < date_from:
             raise UserError(self.env._("The period ends before it starts."))
         if kpis.period_days(date_from, date_to) > MAX_PERIOD_DAYS:

@@ -304,6 +304,7 @@ class CollectionProfile(models.Model):
         """The rules' values as RPC callers and imports may send them, refused
         with a clear message before the database or the ORM meets them."""
         env = self.env
+        arguments.values_arg(env, vals)
         if "name" in vals and (
             not isinstance(vals["name"], str) or not vals["name"].strip()
         ):
@@ -327,7 +328,9 @@ class CollectionProfile(models.Model):
             )
         if "customer_type" in vals:
             types = dict(self._fields["customer_type"]._description_selection(env))
-            if vals["customer_type"] not in types:
+            if not isinstance(vals["customer_type"], str) or (
+                vals["customer_type"] not in types
+            ):
                 raise UserError(
                     env._(
                         "The customer type is one of %(types)s, not %(value)r.",
@@ -371,7 +374,8 @@ class CollectionProfile(models.Model):
         leaving = Queue.search([("profile_id", "in", self.ids), ("state", "=", "open")])
         result = super().action_archive()
         if not leaving:
-            return result
+            # Plain data for RPC callers too (XML-RPC carries no None).
+            return result or True
         staying = Queue.search_count(
             [
                 ("partner_id", "in", leaving.partner_id.ids),

@@ -50,8 +50,9 @@ class MailTemplate(models.Model):
     def _collection_model_of(self, vals):
         """The model of the template ``vals`` create (a copy names its model
         by ``model_id`` only)."""
-        if vals.get("model_id"):
-            return self.env["ir.model"].sudo().browse(vals["model_id"]).model
+        model_id = vals.get("model_id")
+        if isinstance(model_id, int) and not isinstance(model_id, bool):
+            return self.env["ir.model"].sudo().browse(model_id).exists().model
         return vals.get("model") or self.env.context.get("default_model")
 
     def _collection_may_share(self):

@@ -76,6 +76,19 @@ class ResPartner(models.Model):
         )
         return action
 
+    def _where_calc(self, domain, active_test=True):
+        # The history searched only by who may read it (Odoo checks the groups of
+        # the fields it reads, not of the one2many fields a domain goes through).
+        if any(
+            isinstance(leaf, list | tuple)
+            and leaf
+            and isinstance(leaf[0], str)
+            and leaf[0].split(".")[0] == "collection_activity_ids"
+            for leaf in domain or ()
+        ):
+            self.check_field_access_rights("read", ["collection_activity_ids"])
+        return super()._where_calc(domain, active_test)
+
     def _field_to_sql(self, alias, fname, query=None, flush=True):
         """The banner's fields in SQL, so that customers are grouped and sorted
         by them: the value of the customer's open entry as the banner shows it
@@ -152,6 +165,17 @@ class ResPartner(models.Model):
         if operator in ("=", "!=") and value is False:
             return self._search_collection_entries(
                 field_name, [(entry_field, "!=", False)], negative=operator == "="
+            )
+        values = value if isinstance(value, list | tuple) else [value]
+        if entry_field == "id" and any(
+            isinstance(item, str | dict | list | tuple | float) for item in values
+        ):
+            raise UserError(
+                self.env._(
+                    "Queue entries are searched by their ids (whole numbers), not "
+                    "%(value)r.",
+                    value=value,
+                )
             )
         negative = operator in expression.NEGATIVE_TERM_OPERATORS
         if negative:
@@ -412,7 +436,7 @@ class ResPartner(models.Model):
             )
         note = arguments.text_arg(self.env, note, self.env._("The note"))
         status = self._collection_status_arg(status)
-        if followup_date:
+        if followup_date is not False and followup_date is not None:
             followup_date = self._collection_followup_arg(followup_date)
         entries = self._collection_entries()
         today = fields.Date.context_today(self)

@@ -7,6 +7,7 @@ import json
 import xmlrpc.client
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import CollectionCase, days_ago
@@ -631,6 +632,40 @@ class TestRpcUsers(CollectionRpcCase):
                     ["collection_status_id"],
                 )  # fmt: skip
 
+    def test_junk_values_are_refused_clearly(self):
+        customer = [self.customer.id]
+        for protocol in self.PROTOCOLS:
+            cases = [
+                (self.collector, "res.partner", "collection_log", [customer, self.type_call.id], {"followup_date": ""}, "not a date"),
+                (self.collector, "res.partner", "collection_log", [customer, self.type_call.id], {"followup_date": 0}, "not a date"),
+                (self.collector, "res.partner", "collection_log", [customer, self.type_call.id], {"followup_date": []}, "not a date"),
+                (self.manager, "collection.kpi", "get_kpis", ["9999-12-01", "9999-12-31"], {}, "between the years"),
+                (self.manager, "collection.kpi", "get_kpis", ["0001-01-01", "0001-01-31"], {}, "between the years"),
+                (self.internal, "res.partner", "search", [[("collection_queue_id", "=", "abc")]], {}, "whole numbers"),
+                (self.manager, "collection.profile", "create", ["junk"], {}, "values of a record"),
+                (self.manager, "collection.profile", "write", [[self.p_watch.id], {"customer_type": ["x"]}], {}, "customer type"),
+                (self.manager, "collection.placement.wizard", "onchange", [[], "abc", [], {}], {}, "values of a record"),
+            ]  # fmt: skip
+            for user, model, method, args, kwargs, message in cases:
+                with self.subTest(protocol=protocol, method=method, args=args):
+                    with self.assertRaises(RpcError) as refusal:
+                        self.call(protocol, user, model, method, *args, **kwargs)
+                    self.assertRegex(refusal.exception.message, message)
+            # Searching the history of customers is for collections users only.
+            self.assertRefusedOverRpc(
+                "AccessError", ".", protocol, self.internal, "res.partner",
+                "search", [("collection_activity_ids", "!=", False)],
+            )  # fmt: skip
+            # Archiving a queue answers plain data.
+            empty = self.make_profile(f"Empty {protocol}")
+            self.assertIs(
+                self.call(
+                    protocol, self.manager, "collection.profile", "action_archive",
+                    empty.ids,
+                ),
+                True,
+            )  # fmt: skip
+
     def test_a_bad_search_operator_is_refused_clearly(self):
         for protocol in self.PROTOCOLS:
             for domain in (
@@ -687,6 +722,8 @@ class TestRpcUsers(CollectionRpcCase):
         ))  # fmt: skip
         self.Profile.refresh_queues(date=days_ago(0))
         self.manager.groups_id += self.env.ref("base.group_allow_export")
+        with self.assertRaisesRegex(UserError, "list of texts"):
+            self.env["collection.stay.report"].export_data(False)
         for model in ("collection.stay.report", "collection.collected.report"):
             ids = self.env[model].search([]).ids
             self.assertTrue(ids, model)
