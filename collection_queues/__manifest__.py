@@ -11,14 +11,17 @@
     "data": [
         "security/collection_security.xml",
         "security/ir.model.access.csv",
+        "security/collection_step_security.xml",
         "data/collection_activity_type_data.xml",
         "data/collection_status_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/collection_step_data.xml",
         "report/collection_letter_report.xml",
         "wizard/collection_wizard_views.xml",
         "wizard/collection_refresh_wizard_views.xml",
         "wizard/collection_letter_wizard_views.xml",
+        "wizard/collection_step_preview_views.xml",
         "views/collection_status_views.xml",
         "views/collection_activity_type_views.xml",
         "views/collection_profile_views.xml",
@@ -31,6 +34,7 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/collection_menus.xml",
+        "views/collection_step_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -18,3 +18,7 @@ from . import collection_queue_letter
 from . import mail_template
 from . import collection_kpi
 from . import collection_kpi_dashboard
+from . import collection_profile_step
+from . import collection_profile_steps
+from . import collection_step_run
+from . import collection_letter_print

@@ -25,7 +25,19 @@ class ResCompany(models.Model):
         "a promise to pay.",
     )
 
+    collection_quiet_days = fields.Integer(
+        string="Quiet Days",
+        default=5,
+        help="An automatic step e-mails or prints a letter only when the last "
+        "letter to the customer in its queue is at least this many days old.",
+    )
+
     _sql_constraints = [
+        (
+            "collection_quiet_days_positive",
+            "CHECK (collection_quiet_days >= 0)",
+            "The quiet days cannot be negative.",
+        ),
         (
             "collection_promise_tolerance_days_positive",
             "CHECK (collection_promise_tolerance_days >= 0)",

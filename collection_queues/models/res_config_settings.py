@@ -34,6 +34,9 @@ class ResConfigSettings(models.TransientModel):
     collection_promise_tolerance_days = fields.Integer(
         related="company_id.collection_promise_tolerance_days", readonly=False
     )
+    collection_quiet_days = fields.Integer(
+        related="company_id.collection_quiet_days", readonly=False
+    )
 
     def _collection_daily_cron(self):
         return self.env.ref("collection_queues.ir_cron_refresh_queues").sudo()

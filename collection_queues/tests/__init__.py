@@ -20,3 +20,4 @@ from . import test_letters
 from . import test_promises
 from . import test_kpis
 from . import test_odoo_operations
+from . import test_steps

@@ -325,6 +325,7 @@ class TestActivityTypes(CollectionCase):
         "promise",
         "promise_kept",
         "promise_broken",
+        "step",
     }
 
     @classmethod

@@ -8,3 +8,4 @@ from . import collection_refresh_wizard_line
 from . import collection_letter_wizard
 from . import collection_promise_wizard
 from . import base_partner_merge_automatic_wizard
+from . import collection_step_preview
