@@ -27,6 +27,11 @@ class CollectionStepPreview(models.TransientModel):
         arguments.check_readable_values(self, vals_list)
         return super().create(vals_list)
 
+    @api.depends("date")
+    def _compute_display_name(self):
+        for preview in self:
+            preview.display_name = self.env._("Today's Automatic Steps")
+
     @api.model
     def _open_preview(self):
         """The dry run of today's steps, as a screen."""
