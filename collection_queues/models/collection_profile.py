@@ -340,6 +340,25 @@ class CollectionProfile(models.Model):
                 )
 
     @api.model
+    def _run_date(self, date, label):
+        """The date a run (a refresh, the steps) acts as of: today when not
+        given; and whether it lies more than a year from today, where only a
+        dry run may go."""
+        today = fields.Date.context_today(self)
+        if date is None or date is False:
+            return today, False
+        date = arguments.date_arg(self.env, date, label)
+        return date, abs((date - today).days) > 366
+
+    @api.model
+    def _run_companies(self):
+        """The companies a run acts on: the user's; every one for the scheduler
+        (the superuser without a company context)."""
+        if self.env.su and "allowed_company_ids" not in self.env.context:
+            return self.env["res.company"].search([])
+        return self.env.companies
+
+    @api.model
     def _field_label(self, name):
         """A field's label in the user's language."""
         return self._fields[name].get_description(self.env)["string"]
@@ -452,23 +471,17 @@ class CollectionProfile(models.Model):
             partners = arguments.records_arg(
                 self.env, "res.partner", partners, self.env._("customers")
             ).commercial_partner_id
-        today = fields.Date.context_today(self)
-        if date is None or date is False:
-            date = today
-        else:
-            date = arguments.date_arg(self.env, date, self.env._("Refresh date"))
-            if not dry_run and abs((date - today).days) > 366:
-                raise UserError(
-                    self.env._(
-                        "A refresh as of %(date)s, more than a year from today, would "
-                        "place and remove customers by days past due nobody has "
-                        "today. Preview it with a dry run instead.",
-                        date=date,
-                    )
+        date, far = self._run_date(date, self.env._("Refresh date"))
+        if far and not dry_run:
+            raise UserError(
+                self.env._(
+                    "A refresh as of %(date)s, more than a year from today, would "
+                    "place and remove customers by days past due nobody has "
+                    "today. Preview it with a dry run instead.",
+                    date=date,
                 )
-        companies = self.env.companies
-        if self.env.su and "allowed_company_ids" not in self.env.context:
-            companies = self.env["res.company"].search([])  # may act on every one
+            )
+        companies = self._run_companies()
         return self.env["collection.sequencer"]._refresh(
             companies, partners=partners, date=date, dry_run=dry_run
         )

@@ -123,6 +123,7 @@ class CollectionProfileStep(models.Model):
     @api.model
     def _check_values(self, vals):
         """The values as RPC callers and imports may send them."""
+        arguments.values_arg(self.env, vals)
         if "name" in vals and (
             not isinstance(vals["name"], str) or not vals["name"].strip()
         ):

@@ -43,24 +43,19 @@ class CollectionProfile(models.Model):
                 self.env._("Only collections managers run the automatic steps.")
             )
         dry_run = arguments.flag_arg(self.env, dry_run, self.env._("Dry run"))
-        today = fields.Date.context_today(self)
-        if date is None or date is False:
-            date = today
-        else:
-            date = arguments.date_arg(self.env, date, self.env._("Date of the steps"))
-            if not dry_run and abs((date - today).days) > 366:
-                raise UserError(
-                    self.env._(
-                        "Steps as of %(date)s, more than a year from today, would "
-                        "write to customers by days nobody has today. Preview them "
-                        "with a dry run instead.",
-                        date=date,
-                    )
+        date, far = self._run_date(date, self.env._("Date of the steps"))
+        if far and not dry_run:
+            raise UserError(
+                self.env._(
+                    "Steps as of %(date)s, more than a year from today, would "
+                    "write to customers by days nobody has today. Preview them "
+                    "with a dry run instead.",
+                    date=date,
                 )
-        companies = self.env.companies
-        if self.env.su and "allowed_company_ids" not in self.env.context:
-            companies = self.env["res.company"].search([])
-        result = self.env["collection.step.run"]._run(companies, date, dry_run=dry_run)
+            )
+        result = self.env["collection.step.run"]._run(
+            self._run_companies(), date, dry_run=dry_run
+        )
         result.pop("last_entry_id")
         return result
 

@@ -33,8 +33,27 @@ class CollectionQueue(models.Model):
 
     @api.depends("partner_id")
     def _compute_letter_recipient_id(self):
+        # Odoo's address_get walks a customer's contacts one query at a time:
+        # only for the customers that have an invoice contact at all, found for
+        # every entry at once (a letter run, the steps of a whole book).
+        partners = self.partner_id
+        with_invoice_contact = set(
+            self.env["res.partner"]
+            .search(
+                [
+                    ("commercial_partner_id", "in", partners.ids),
+                    ("id", "not in", partners.ids),
+                    ("type", "=", "invoice"),
+                ]
+            )
+            .commercial_partner_id.ids
+        )
         for entry in self:
-            address = entry.partner_id.address_get(["invoice"])["invoice"]
+            address = (
+                entry.partner_id.address_get(["invoice"])["invoice"]
+                if entry.partner_id.id in with_invoice_contact
+                else False
+            )
             entry.letter_recipient_id = address or entry.partner_id
 
     # ------------------------------------------------------------------
