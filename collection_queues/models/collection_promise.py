@@ -142,19 +142,27 @@ class CollectionPromise(models.Model):
             ),
         }
         broken = self.env._("%(promise)s: broken, nothing paid")
+        currencies = {company: company.currency_id for company in self.company_id}
+        # Promises recorded at once read alike: each text is written once.
+        written = {}
         texts = {}
         for promise in self:
-            currency = promise.currency_id
-            text = promised % {
-                "amount": money(promise.amount, currency),
-                "date": day(promise.date),
-            }
+            currency = currencies[promise.company_id]
+            key = (promise.amount, currency, promise.date)
             if outcome:
-                text = outcomes.get(promise.state, broken) % {
-                    "promise": text,
-                    "paid": money(promise.amount_paid, currency),
+                key += (promise.state, promise.amount_paid)
+            if key not in written:
+                text = promised % {
+                    "amount": money(promise.amount, currency),
+                    "date": day(promise.date),
                 }
-            texts[promise] = text
+                if outcome:
+                    text = outcomes.get(promise.state, broken) % {
+                        "promise": text,
+                        "paid": money(promise.amount_paid, currency),
+                    }
+                written[key] = text
+            texts[promise] = written[key]
         return texts
 
     def _formatters(self):
@@ -221,63 +229,94 @@ class CollectionPromise(models.Model):
                 replaced=True,
                 user=user,
             )
-        tolerance = {
-            company: company.collection_promise_tolerance_days
-            for company in entries.company_id
-        }
-        # Written in bulk, as the history is: ten thousand promises recorded at
-        # once are one statement; every stored field is given.
         note = html_sanitize(note) if note else False
-        created = self.sudo().browse(
-            sql.bulk_insert(
-                self,
-                [
-                    {
-                        "partner_id": entry.partner_id.id,
-                        "company_id": entry.company_id.id,
-                        "queue_id": entry.id,
-                        "profile_id": entry.profile_id.id,
-                        "collector_id": (entry.collector_id or user).id,
-                        "user_id": user.id,
-                        "date": date,
-                        "date_deadline": promises.deadline(
-                            date, tolerance[entry.company_id]
-                        ),
-                        "amount": amount,
-                        "amount_paid": 0.0,
-                        "state": promises.OPEN,
-                        "date_evaluated": False,
-                        "kept_rate": False,
-                        "note": note,
-                    }
-                    for entry in entries
-                ],
+        today = fields.Date.context_today(self)
+        deadlines = [
+            (
+                company.id,
+                promises.deadline(date, company.collection_promise_tolerance_days),
+            )
+            for company in entries.company_id
+        ]
+        # Set-based, as the refresh: ten thousand promises recorded at once are
+        # one statement reading their entries, and one pointing the entries at
+        # them (the customer's next follow-up becomes the promised day).
+        entries.flush_recordset()
+        cr, now = self.env.cr, sql.audit_now()
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO collection_promise
+                       (partner_id, company_id, queue_id, profile_id, collector_id,
+                        user_id, date, date_deadline, amount, amount_paid, state,
+                        note, create_uid, create_date, write_uid, write_date)
+                SELECT entry.partner_id, entry.company_id, entry.id,
+                       entry.profile_id, COALESCE(entry.collector_id, %(user)s),
+                       %(user)s, %(date)s, deadline.day, %(amount)s, 0, %(open)s,
+                       %(note)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM collection_queue entry
+                  JOIN (VALUES %(deadlines)s) AS deadline(company_id, day)
+                    ON deadline.company_id = entry.company_id
+                 WHERE entry.id = ANY(%(entries)s)
+                RETURNING id, queue_id
+                """,
+                user=user.id,
+                date=date,
+                amount=amount,
+                open=promises.OPEN,
+                note=str(note) if note else None,
+                uid=self.env.uid,
+                now=now,
+                deadlines=sql.values_sql("(%s, %s)", deadlines),
+                entries=entries.ids,
+            ),
+            # A concurrent promise of the same customer is the caller's to
+            # handle (and Odoo's to retry), not an error to log.
+            log_exceptions=False,
+        )
+        entry_of = dict(cr.fetchall())
+        created = self.sudo().browse(sorted(entry_of))
+        cr.execute(
+            SQL(
+                """
+                UPDATE collection_queue entry
+                   SET promise_id = promise.id, last_activity_date = %(today)s,
+                       next_followup_date = %(date)s,
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM collection_promise promise
+                 WHERE promise.id = ANY(%(promises)s)
+                   AND entry.id = promise.queue_id
+                """,
+                today=today,
+                date=date,
+                uid=self.env.uid,
+                now=now,
+                promises=created.ids,
             )
         )
+        entries.invalidate_recordset(
+            [
+                "promise_id",
+                "last_activity_date",
+                "next_followup_date",
+                "write_uid",
+                "write_date",
+            ]
+        )
         descriptions = created._describe_all()
+        entry_by_id = {entry.id: entry for entry in entries}
         self.env["collection.activity"]._record(
             [
                 {
                     "code": "promise",
-                    "row": entries._row_of(promise.queue_id),
-                    "queue_id": promise.queue_id.id,
+                    "row": entries._row_of(entry_by_id[entry_of[promise.id]]),
+                    "queue_id": entry_of[promise.id],
                     "note": promise._history_note(descriptions[promise], note),
                     "followup_date": date,
                 }
                 for promise in created
             ],
             user=user,
-        )
-        # The entries point at their promise and follow the customer up on the
-        # promised day: one statement for all, then the To-Dos move there.
-        today = fields.Date.context_today(self)
-        sql.bulk_update(
-            entries,
-            ("promise_id", "last_activity_date", "next_followup_date"),
-            {promise.queue_id.id: (promise.id, today, date) for promise in created},
-        )
-        entries.invalidate_model(
-            ["promise_id", "last_activity_date", "next_followup_date"]
         )
         entries._move_followup(date)
         entries._invalidate_partner_views()
@@ -287,7 +326,9 @@ class CollectionPromise(models.Model):
         """The history line's note: what happened, then the user's note."""
         if not note:
             return plain_html(text)
-        return Markup("<p>%s</p>%s") % (text, html_sanitize(note))
+        if not isinstance(note, Markup):
+            note = html_sanitize(note)  # typed by a user
+        return Markup("<p>%s</p>%s") % (text, note)
 
     @api.model
     def _open_of(self, entries):

@@ -241,7 +241,9 @@ class ResPartner(models.Model):
                     names=", ".join(missing.mapped("display_name")),
                 )
             )
-        found = self.env["collection.queue"].union(*entries.values())
+        found = self.env["collection.queue"].browse(
+            [entry.id for entry in entries.values()]
+        )
         if not self.env.su:
             arguments.check_read_access(found.sudo(False))
         found._lock_for_update()
