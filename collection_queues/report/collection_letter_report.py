@@ -35,16 +35,17 @@ class CollectionLetterReport(models.AbstractModel):
         docids = entries.ids
         if not self.env.su:
             entries.check_access("read")
+        # The templates chosen when printing, where the caller said; the
+        # queue's or the company's for the others.
         chosen = data.get("template_ids") or {}
         Template = self.env["mail.template"]
-        templates = entries._letter_templates()
-        # The templates chosen when printing, where the caller said.
+        templates = {
+            entry: Template.browse(chosen[str(entry.id)])
+            for entry in entries
+            if str(entry.id) in chosen
+        }
         templates.update(
-            {
-                entry: Template.browse(chosen[str(entry.id)])
-                for entry in entries
-                if str(entry.id) in chosen
-            }
+            entries.filtered(lambda entry: entry not in templates)._letter_templates()
         )
         return {
             "doc_ids": docids,

@@ -195,6 +195,19 @@ class TestSteps(StepCase):
         self.assertEqual(self.steps_of(result["held"], self.bolt), [self.s_mail10.id])
         self.assertEqual(self.steps_of(result["skipped"], self.bolt), [self.s_mail0.id])
 
+    def test_an_email_step_with_its_own_template_needs_no_default_one(self):
+        """The step's template is the letter, e-mailed with its PDF, in a
+        company and a queue that have no letter template of their own."""
+        self.company.collection_letter_template_id = False
+        self.assertFalse(self.p_1_30.letter_template_id)
+        self.s_mail0.template_id = self.reminder
+        self.Profile.with_context(force_report_rendering=True).collection_run_steps(
+            date=day(0)
+        )
+        (mail,) = self.mails(self.acme)
+        self.assertIn("Friendly reminder", mail.subject)
+        self.assertTrue(mail.attachment_ids.raw.startswith(b"%PDF"))
+
     def test_job_off_for_a_week_runs_only_the_latest_of_a_kind(self):
         result = self.run_steps(day(10))
         self.assertEqual(
