@@ -1,7 +1,7 @@
 """Benchmark of the sequencing refresh on a large receivables book.
 
     python tools/bench.py generate --db DB --scale 1.0
-    python tools/bench.py measure --db DB --phase first|steady|changed|daily|posting|screens|bulk|letters|promises|kpis
+    python tools/bench.py measure --db DB --phase first|steady|changed|daily|posting|screens|bulk|letters|promises|steps|kpis
 
 ``generate`` writes, directly in PostgreSQL, two companies with their customers and
 open receivable items: "Bench" (100,000 customers x 10 items at scale 1) and "Bench
@@ -52,6 +52,13 @@ POSTING_PAGE = 100
 LETTERS = int(os.environ.get("BENCH_LETTERS", 1000))
 # Open promises judged at once (SPEC: 10,000).
 PROMISES = int(os.environ.get("BENCH_PROMISES", 10000))
+# The automatic steps of each sequenced queue: (day, action). None e-mails, so
+# that deciding and logging are measured apart from rendering letters.
+STEP_PLAN = [(0, "print"), (3, "todo"), (10, "status"), (30, "print")]
+# Entries' days in their queue, spread evenly (ids modulo this).
+STEP_AGES = 90
+# Step e-mails queued at once (SPEC: 1,000).
+STEP_EMAILS = int(os.environ.get("BENCH_STEP_EMAILS", 1000))
 
 
 def environment(db):
@@ -763,6 +770,116 @@ def letters(env, company):
     return figures
 
 
+def steps(env, company):
+    """The automatic steps of the whole book, as a manager; rolled back. Four
+    steps per sequenced queue, entries in their queue for 0 to 89 days: the
+    first run (every entry's latest step of each kind due), the run of the day
+    after (what came due overnight), and ``STEP_EMAILS`` e-mail steps queued."""
+    env = manager_env(env, company)
+    base_url = serve_http(int(os.environ.get("BENCH_HTTP_PORT", 8179)))
+    Profile = env["collection.profile"]
+    profiles = Profile.search(
+        [("company_id", "=", company.id), ("auto_sequence", "=", True)]
+    )
+    template = env.ref("collection_queues.mail_template_collection_friendly_reminder")
+    open_entries = SQL("company_id = %s AND state = 'open'", company.id)
+    figures = {}
+
+    def run(date, label):
+        env.invalidate_all()
+        before, started = env.cr.sql_log_count, time.perf_counter()
+        result = Profile.collection_run_steps(date=date)
+        env.flush_all()
+        figures[label] = {
+            "seconds": round(time.perf_counter() - started, 2),
+            "queries": env.cr.sql_log_count - before,
+            "done": len(result["done"]),
+            "held": len(result["held"]),
+            "skipped": len(result["skipped"]),
+        }
+
+    with rolled_back(env):
+        status = env["collection.status"].create({"name": "Bench step status"})
+        env["collection.profile.step"].create(
+            [
+                {
+                    "profile_id": profile.id,
+                    "name": f"{action} on day {day}",
+                    "day": day,
+                    "action": action,
+                    "template_id": template.id,
+                    "status_id": status.id if action == "status" else False,
+                }
+                for profile in profiles
+                for day, action in STEP_PLAN
+            ]
+        )
+        env.cr.execute(
+            SQL(
+                "UPDATE collection_queue SET date_start = %s::date - mod(id, %s) WHERE %s",
+                TODAY,
+                STEP_AGES,
+                open_entries,
+            )
+        )
+        figures["entries"] = env["collection.queue"].search_count(
+            [("company_id", "=", company.id), ("state", "=", "open")]
+        )
+        figures["steps"] = len(profiles) * len(STEP_PLAN)
+        run(TODAY, "first_run")
+        run(TODAY + timedelta(days=1), "next_day")
+    with rolled_back(env):
+        ICP = env["ir.config_parameter"].sudo()
+        ICP.set_param("report.url", base_url)
+        env["collection.profile.step"].create(
+            [
+                {
+                    "profile_id": profile.id,
+                    "name": "Reminder",
+                    "day": 0,
+                    "action": "email",
+                    "template_id": template.id,
+                }
+                for profile in profiles
+            ]
+        )
+        # STEP_EMAILS customers entered their queue today and have an address;
+        # the others entered yesterday.
+        env.cr.execute(
+            SQL(
+                "UPDATE collection_queue SET date_start = %s::date - 1 "
+                "WHERE %s RETURNING id, partner_id",
+                TODAY,
+                open_entries,
+            )
+        )
+        chosen = env.cr.fetchall()[:STEP_EMAILS]
+        env.cr.execute(
+            SQL(
+                "UPDATE collection_queue SET date_start = %s WHERE id = ANY(%s)",
+                TODAY,
+                [entry_id for entry_id, _partner_id in chosen],
+            )
+        )
+        env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET email = 'customer' || id || '@example.com' "
+                "WHERE id = ANY(%s)",
+                [partner_id for _entry_id, partner_id in chosen],
+            )
+        )
+        mails_before = env["mail.mail"].sudo().search_count([])
+        env.invalidate_all()
+        started = time.perf_counter()
+        Profile.with_context(force_report_rendering=True).collection_run_steps()
+        env.flush_all()
+        figures["emails"] = {
+            "seconds": round(time.perf_counter() - started, 2),
+            "queued": env["mail.mail"].sudo().search_count([]) - mails_before,
+        }
+    return figures
+
+
 def measure(db, phase, company_name):
     registry = environment(db)
     with registry.cursor() as cr:
@@ -789,6 +906,8 @@ def measure(db, phase, company_name):
             figures = letters(env, company)
         elif phase == "promises":
             figures = promises(env, company)
+        elif phase == "steps":
+            figures = steps(env, company)
         elif phase == "kpis":
             figures = kpis(env, company)
         else:

@@ -45,7 +45,7 @@ run_phase() {  # company tag phase
 for phase in first steady changed; do
     run_phase "Bench small" small "$phase"
 done
-for phase in first steady changed daily screens bulk letters promises kpis; do
+for phase in first steady changed daily screens bulk letters promises steps kpis; do
     run_phase "Bench" big "$phase"
 done
 # Posting and paying through the ORM, in a database without the big book.
@@ -66,6 +66,7 @@ r = {k: json.loads(v) for k, v in {
     "big_posting": '''${out[big_posting]}''', "big_screens": '''${out[big_screens]}''',
     "big_bulk": '''${out[big_bulk]}''', "big_letters": '''${out[big_letters]}''',
     "big_promises": '''${out[big_promises]}''', "big_kpis": '''${out[big_kpis]}''',
+    "big_steps": '''${out[big_steps]}''',
 }.items()}
 first, steady, changed = r["big_first"], r["big_steady"], r["big_changed"]
 daily, posting = r["big_daily"], r["big_posting"]
@@ -91,6 +92,7 @@ print(json.dumps({
     "bulk_actions": {k: v for k, v in r["big_bulk"].items() if k != "memory_mb"},
     "letters": r["big_letters"],
     "promises": r["big_promises"],
+    "steps": r["big_steps"],
     "kpis_year": r["big_kpis"],
     "budgets_met": {
         "steady_under_3x_floor": steady["ratio_to_floor"]["ratio_median"] < 3,
@@ -103,6 +105,8 @@ print(json.dumps({
         "letters_emails_under_60s": r["big_letters"]["email_queued_s"] < 60,
         "promises_judged_within_3x_floor": r["big_promises"]["ratio_to_floor"]["ratio_median"] < 3,
         "promises_recorded_within_3x_floor": r["big_promises"]["record_ratio_to_floor"]["ratio_median"] < 3,
+        "steps_daily_under_5s": r["big_steps"]["next_day"]["seconds"] < 5,
+        "step_emails_1000_under_60s": r["big_steps"]["emails"]["seconds"] < 60,
         "kpis_year_under_5s": r["big_kpis"]["seconds"] < 5,
     },
 }))

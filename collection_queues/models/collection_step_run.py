@@ -373,16 +373,23 @@ class CollectionStepRun(models.Model):
                 for entry in entries:
                     emails[entry] = self._letter_template(entry, step)
             elif step.action == "print":
-                self.env["collection.letter.print"].sudo().create(
+                # In bulk, as the history: a queue's tens of thousands of
+                # letters on the first day of its plan.
+                sql.bulk_insert(
+                    self.env["collection.letter.print"],
                     [
                         {
                             "entry_id": entry.id,
+                            "partner_id": entry.partner_id.id,
+                            "profile_id": entry.profile_id.id,
+                            "company_id": entry.company_id.id,
                             "step_id": step.id,
                             "template_id": self._letter_template(entry, step).id,
                             "date": date,
+                            "state": "waiting",
                         }
                         for entry in entries
-                    ]
+                    ],
                 )
             elif step.action == "todo":
                 entries._schedule_followup(
