@@ -116,6 +116,14 @@ class CollectionProfile(models.Model):
         domain="[('model', '=', 'collection.queue'), "
         "('company_id', 'in', [company_id, False])]",
     )
+    exit_template_id = fields.Many2one(
+        "mail.template",
+        string="Exit Notice",
+        domain="[('model', '=', 'collection.queue'), "
+        "('company_id', 'in', [company_id, False])]",
+        help="E-mailed to a customer who leaves this queue because it paid (a "
+        "thank-you). Empty: no e-mail.",
+    )
     entry_ids = fields.One2many("collection.queue", "profile_id", string="Entries")
     rule_summary = fields.Char(
         string="Rules",

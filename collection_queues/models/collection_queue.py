@@ -494,6 +494,8 @@ class CollectionQueue(models.Model):
         self.env["collection.promise"]._customers_left(
             entries, paid=outcome == "paid", user=user
         )
+        if outcome == "paid":
+            entries._send_exit_notices()
 
     def _change_status(self, status, note=False, user=None):
         """Set a new collection status on open entries, and log ``status``."""

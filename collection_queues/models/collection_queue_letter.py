@@ -18,6 +18,8 @@ LETTER_PDF_BATCH = 200
 # Where a print keeps its letters' items while rendering them (per cursor).
 LETTER_ITEMS_CACHE = "collection_queues.letter_items"
 LETTER_BODIES_CACHE = "collection_queues.letter_bodies"
+# The documents a customer pays from their online page.
+PAYABLE_ONLINE_TYPES = ("out_invoice", "out_receipt")
 
 
 class CollectionQueue(models.Model):
@@ -65,8 +67,10 @@ class CollectionQueue(models.Model):
         Aged Receivable counts them (residuals after partial payments; unapplied
         credits as negative amounts), oldest first: a list of dicts with
         ``number``, ``date``, ``due_date``, ``days_late``, ``residual``
-        (formatted for the reader) and ``residual_value``. Fetched
-        for every letter of a print at once (see ``_letter_bodies``)."""
+        (formatted for the reader), ``residual_value`` and ``pay_url``, the
+        online page of an overdue invoice where the customer pays it (False
+        for the other items). Fetched for every letter of a print at once (see
+        ``_letter_bodies``)."""
         self.ensure_one()
         fetched = self.env.cr.cache.get(LETTER_ITEMS_CACHE)
         if fetched is None or self.id not in fetched:
@@ -78,6 +82,9 @@ class CollectionQueue(models.Model):
         today = fields.Date.context_today(self)
         items = {entry.id: [] for entry in self}
         Line = self.env["account.move.line"].sudo()
+        # Items posted or paid in this transaction are in the letter too.
+        Line.flush_model()
+        self.env["account.move"].flush_model(["move_type", "access_token"])
         dates = {}  # items share their dates: each written once per language
 
         def written_date(date, lang_code):
@@ -93,20 +100,29 @@ class CollectionQueue(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                    SELECT item.partner_id, line.id FROM (%s) item
+                    SELECT item.partner_id, line.id,
+                           CASE WHEN move.move_type IN %(invoice_types)s
+                                 AND line.amount_residual > 0
+                                 AND COALESCE(line.date_maturity, line.date) < %(today)s
+                                THEN move.id END
+                      FROM (%(items)s) item
                       JOIN account_move_line line ON line.id = item.line_id
+                      JOIN account_move move ON move.id = line.move_id
                      ORDER BY COALESCE(line.date_maturity, line.date), line.id
                     """,
-                    self.env["collection.receivable"]._open_item_ids_sql(
+                    invoice_types=PAYABLE_ONLINE_TYPES,
+                    today=today,
+                    items=self.env["collection.receivable"]._open_item_ids_sql(
                         today, tree, entries.partner_id
                     ),
                 )
             )
             rows = self.env.cr.fetchall()
+            pay_urls = self._pay_urls({move_id for *_ids, move_id in rows if move_id})
             entry_of = {entry.partner_id.id: entry for entry in entries}
-            lines = Line.browse([line_id for _partner_id, line_id in rows])
+            lines = Line.browse([line_id for _partner_id, line_id, _move in rows])
             currency = company.currency_id
-            for (partner_id, _line_id), line in zip(rows, lines, strict=True):
+            for (partner_id, _line_id, move_id), line in zip(rows, lines, strict=True):
                 entry = entry_of[partner_id]
                 lang_code = entry.partner_id.lang
                 due_date = line.date_maturity or line.date
@@ -120,9 +136,69 @@ class CollectionQueue(models.Model):
                         "residual": format_amount(
                             self.env, line.amount_residual, currency, lang_code
                         ),
+                        "pay_url": pay_urls.get(move_id, False),
                     }
                 )
         return items
+
+    @api.model
+    def _pay_urls(self, move_ids):
+        """{invoice id: the URL of its online page}, as ``get_portal_url`` gives
+        it (with the access token that opens it to whoever has the letter), with
+        the base URL. The invoices that have no token yet get one, all in one
+        statement rather than one write per invoice."""
+        if not move_ids:
+            return {}
+        moves = self.env["account.move"].sudo().browse(sorted(move_ids))
+        moves.flush_recordset(["access_token"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move SET access_token = gen_random_uuid()::text
+                 WHERE id = ANY(%s) AND access_token IS NULL
+                """,
+                moves.ids,
+            )
+        )
+        moves.invalidate_recordset(["access_token"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, access_token FROM account_move WHERE id = ANY(%s)",
+                moves.ids,
+            )
+        )
+        tokens = dict(self.env.cr.fetchall())
+        # Each invoice's own base URL: a website's domain when it has one.
+        return {
+            move.id: f"{move.get_base_url()}/my/invoices/{move.id}"
+            f"?access_token={tokens[move.id]}"
+            for move in moves
+        }
+
+    def _letter_pay_all_url(self):
+        """The page of Odoo's online payment where a customer with a portal
+        account pays all its overdue invoices at once; False when payments
+        online are not installed or the customer has no portal account."""
+        self.ensure_one()
+        if self.env["ir.module.module"]._get("account_payment").state != "installed":
+            return False
+        portal_users = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "partner_id",
+                        "in",
+                        (self.partner_id | self.letter_recipient_id).ids,
+                    ),
+                    ("share", "=", True),
+                ]
+            )
+        )
+        if not portal_users.filtered(lambda user: user._is_portal()):
+            return False
+        return f"{self.get_base_url()}/my/invoices/overdue"
 
     def _letter_date(self):
         """Today, written for the letter's reader."""
@@ -306,9 +382,21 @@ class CollectionQueue(models.Model):
     def _letter_channel_selection(self):
         return [("print", self.env._("printed")), ("email", self.env._("e-mailed"))]
 
-    def _email_letters(self, templates):
-        """One e-mail per customer with an address, the letter attached, queued
-        in the mail queue (sent by its cron, not in this request)."""
+    def _send_exit_notices(self):
+        """E-mail their queue's exit notice to the customers of these entries,
+        which ended because they paid; logged as letters."""
+        templates = {
+            entry: entry.profile_id.exit_template_id
+            for entry in self
+            if entry.profile_id.exit_template_id
+        }
+        if templates:
+            self._email_letters(templates, attach=False)
+
+    def _email_letters(self, templates, attach=True):
+        """One e-mail per customer with an address, the letter attached (when
+        ``attach``), queued in the mail queue (sent by its cron, not in this
+        request)."""
         with_address = {
             entry: template
             for entry, template in templates.items()
@@ -321,12 +409,14 @@ class CollectionQueue(models.Model):
         for batch in split_every(LETTER_PDF_BATCH, list(with_address)):
             batch_templates = {entry: with_address[entry] for entry in batch}
             bodies = self._letter_bodies(batch_templates)
-            # The report prints the bodies just rendered for the e-mails.
-            self.env.cr.cache[LETTER_BODIES_CACHE] = bodies
-            try:
-                pdfs = self._letter_pdfs(report, batch_templates)
-            finally:
-                self.env.cr.cache.pop(LETTER_BODIES_CACHE, None)
+            pdfs = None
+            if attach:
+                # The report prints the bodies just rendered for the e-mails.
+                self.env.cr.cache[LETTER_BODIES_CACHE] = bodies
+                try:
+                    pdfs = self._letter_pdfs(report, batch_templates)
+                finally:
+                    self.env.cr.cache.pop(LETTER_BODIES_CACHE, None)
             self._queue_letter_mails(batch_templates, bodies, pdfs)
         self.browse([entry.id for entry in with_address])._log_letters(
             with_address, "email"
@@ -337,32 +427,36 @@ class CollectionQueue(models.Model):
         }
 
     @api.model
-    def _queue_letter_mails(self, templates, bodies, pdfs):
+    def _queue_letter_mails(self, templates, bodies, pdfs=None):
         """The e-mails of the letters, as ``mail.template.send_mail_batch``
         makes them (every field rendered by the template), with the bodies
-        already rendered for the PDFs and the letter attached."""
-        attachments = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "name": self.env._(
-                            "Letter - %(customer)s.pdf", customer=entry.partner_id.name
-                        ),
-                        "type": "binary",
-                        "raw": pdfs[entry.id],
-                        "mimetype": "application/pdf",
-                        "res_model": self._name,
-                        "res_id": entry.id,
-                    }
-                    for entry in templates
-                ]
+        already rendered for the PDFs and the letter attached (``pdfs``:
+        {entry id: PDF}; None: no attachment)."""
+        attachment_of = {}
+        if pdfs is not None:
+            attachments = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "name": self.env._(
+                                "Letter - %(customer)s.pdf",
+                                customer=entry.partner_id.name,
+                            ),
+                            "type": "binary",
+                            "raw": pdfs[entry.id],
+                            "mimetype": "application/pdf",
+                            "res_model": self._name,
+                            "res_id": entry.id,
+                        }
+                        for entry in templates
+                    ]
+                )
             )
-        )
-        attachment_of = dict(
-            zip([entry.id for entry in templates], attachments.ids, strict=True)
-        )
+            attachment_of = dict(
+                zip([entry.id for entry in templates], attachments.ids, strict=True)
+            )
         by_template = {}
         for entry, template in templates.items():
             by_template.setdefault(template, []).append(entry.id)
@@ -390,7 +484,8 @@ class CollectionQueue(models.Model):
                 values["recipient_ids"] = [
                     (4, partner_id) for partner_id in values.pop("partner_ids", [])
                 ]
-                values["attachment_ids"] = [(4, attachment_of[entry_id])]
+                if entry_id in attachment_of:
+                    values["attachment_ids"] = [(4, attachment_of[entry_id])]
                 values["body_html"] = values["body"] = bodies[entry_id]
                 if not values.get("email_from"):
                     values.pop("email_from", None)

@@ -1,11 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
+from urllib.parse import urlsplit
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools.pdf import PdfFileReader
 
 from .common import CollectionCase, days_ago
+from .tour_common import CollectionTourCase
 
 
 def pdf_text(reader):
@@ -150,6 +153,67 @@ class TestLetters(CollectionCase):
         self.assertIn("e-mailed", line.note)
         self.assertFalse(self.history(self.bolt, "letter"), "no letter, no line")
 
+    def test_overdue_invoices_link_to_their_online_page(self):
+        """Each overdue invoice links to its portal page with the token that
+        opens it; credits and items not yet due do not. The link is text in the
+        printed letter too."""
+        not_due = self.make_invoice(
+            self.acme, 80, due=days_ago(-10), invoice_date=days_ago(5)
+        )
+        links = {
+            item["number"]: item["pay_url"] for item in self.acme_entry._letter_items()
+        }
+        self.assertEqual(
+            [number for number, url in links.items() if url],
+            [self.acme_invoice.name],
+            "the overdue invoice only: not the credit note, not the invoice not due",
+        )
+        self.assertFalse(links[not_due.name])
+        token = self.acme_invoice.access_token
+        self.assertTrue(token, "the invoice got its access token")
+        url = links[self.acme_invoice.name]
+        self.assertEqual(
+            url,
+            f"{self.acme_invoice.get_base_url()}{self.acme_invoice.get_portal_url()}",
+            "the URL Odoo itself gives the invoice's online page",
+        )
+        html = self.letters_html(self.acme_entry)
+        self.assertIn(f">{url.replace('&', '&amp;')}</a>", html, "the URL as text")
+        self.entries.collection_send_letters(channel="email")
+        mail = self.env["mail.mail"].search([("recipient_ids", "in", self.acme.ids)])
+        self.assertIn(f'href="{url}"', mail.body_html.replace("&amp;", "&"))
+        self.assertNotIn("/my/invoices/overdue", mail.body_html, "no portal account")
+
+    def test_pay_all_overdue_invoices_link_for_customers_with_a_portal_account(self):
+        self.assertFalse(self.acme_entry._letter_pay_all_url())
+        self.make_user("acme_portal", "base.group_portal", partner_id=self.acme.id)
+        url = self.acme_entry._letter_pay_all_url()
+        self.assertEqual(url, f"{self.acme_entry.get_base_url()}/my/invoices/overdue")
+        self.assertIn(url, self.letters_html(self.acme_entry))
+        self.assertFalse(self.bolt_entry._letter_pay_all_url())
+
+    def test_a_customer_who_paid_gets_the_exit_notice_of_its_queue(self):
+        thanks = self.env.ref("collection_queues.mail_template_collection_thank_you")
+        (self.acme_entry | self.bolt_entry).profile_id.exit_template_id = thanks
+        mails_before = self.env["mail.mail"].search([])
+        self.pay(self.acme_invoice)
+        self.refresh(self.acme)
+        self.assertEqual(self.acme_entry.outcome, "paid")
+        mail = self.env["mail.mail"].search([]) - mails_before
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids, self.acme)
+        self.assertEqual(mail.state, "outgoing", "queued, not sent in the request")
+        self.assertIn("Thank you for your payment", mail.subject)
+        self.assertIn("Dear Acme Plumbing", mail.body_html)
+        self.assertFalse(mail.attachment_ids, "a note, not a letter to print")
+        (line,) = self.history(self.acme, "letter")
+        self.assertEqual(line.queue_id, self.acme_entry)
+        self.assertIn("Thank You", line.note)
+        # Moved or taken out by a user: no thanks.
+        self.bolt.collection_move_to_queue(self.p_legal.id)
+        self.bolt.collection_remove_from_queue()
+        self.assertEqual(self.env["mail.mail"].search([]) - mails_before, mail)
+
     def test_one_pdf_for_many_customers_cut_into_one_per_letter(self):
         entries = self.entries.with_context(force_report_rendering=True)
         action = entries.collection_send_letters(channel="print")
@@ -269,3 +333,43 @@ class TestLetters(CollectionCase):
         self.assertEqual(
             action["report_name"], "collection_queues.report_collection_letter"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestPayOnline(CollectionTourCase):
+    """The pay-online link of a letter, followed by whoever received it."""
+
+    def test_the_link_opens_the_invoice_to_a_visitor_who_may_pay_it(self):
+        invoice = self.make_invoice(self.customer, 321.0, days_late=15)
+        (url,) = [item["pay_url"] for item in self.entry._letter_items()]
+        link = urlsplit(url)
+        path = f"{link.path}?{link.query}"
+        self.assertEqual(link.path, f"/my/invoices/{invoice.id}")
+        self.env["ir.config_parameter"].set_param(
+            "account_payment.enable_portal_payment", True
+        )
+        # Without a payment provider, the visitor reads the invoice.
+        page = self.url_open(path)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(invoice.name, page.text)
+        self.assertIn("No payment method available", page.text)
+        # With one enabled, the page offers to pay it.
+        self.env["payment.provider"].create(
+            {
+                "name": "Collections Test Provider",
+                "code": "none",
+                "state": "test",
+                "is_published": True,
+                "payment_method_ids": [
+                    Command.set(self.env.ref("payment.payment_method_unknown").ids)
+                ],
+            }
+        )
+        self.env.ref("payment.payment_method_unknown").active = True
+        page = self.url_open(path)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("No payment method available", page.text)
+        self.assertIn("o_payment_form", page.text)
+        # Without the token, nothing opens to a visitor.
+        page = self.url_open(link.path)
+        self.assertNotIn(invoice.name, page.text)
