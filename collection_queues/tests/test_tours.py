@@ -154,3 +154,56 @@ class TestTours(CollectionTourCase):
         self.start_tour(OVERVIEW, "collection_queues_bulk_status_tour", login="admin")
         for customer in customers:
             self.assertEqual(self.entry_of(customer).status_id, self.promised)
+
+    def test_manager_adds_a_step_previews_and_runs_it(self):
+        manager = new_test_user(
+            self.env,
+            "tour_manager",
+            groups="base.group_user,collection_queues.group_collection_manager",
+            company_id=self.company.id,
+            name="Tour Manager",
+        )
+        template = self.env.ref(
+            "collection_queues.mail_template_collection_friendly_reminder"
+        )
+        self.queue.letter_template_id = template
+        # A letter goes to a customer with an address and something overdue.
+        self.customer.email = "tour.customer@example.com"
+        self.make_invoice(self.customer, 321.0, days_late=15)
+        self.start_tour(OVERVIEW, "collection_queues_steps_tour", login="tour_manager")
+        self.env.invalidate_all()
+        self.assertRecordValues(
+            self.queue.step_ids,
+            [
+                {
+                    "name": "Tour reminder",
+                    "day": 0,
+                    "action": "email",
+                    "template_id": template.id,
+                }
+            ],
+        )
+
+        def history(code):
+            return self.entry.collection_activity_ids.filtered(
+                lambda line: line.activity_type_id.code == code
+            )
+
+        def mails():
+            return self.env["mail.mail"].search(
+                [("model", "=", "collection.queue"), ("res_id", "=", self.entry.id)]
+            )
+
+        self.assertEqual(len(history("step")), 1)
+        self.assertIn("Tour reminder", history("step").note)
+        self.assertEqual(len(history("letter")), 1)
+        self.assertIn("e-mailed", history("letter").note)
+        self.assertEqual(history("letter").user_id, manager)
+        self.assertEqual(len(mails()), 1)
+        self.assertEqual(mails().recipient_ids, self.customer)
+        # Once per customer and step: a second run finds it done.
+        self.env["collection.profile"].with_user(manager).collection_run_steps()
+        self.env.invalidate_all()
+        self.assertEqual(len(history("step")), 1)
+        self.assertEqual(len(history("letter")), 1)
+        self.assertEqual(len(mails()), 1)

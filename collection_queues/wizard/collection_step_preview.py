@@ -70,6 +70,9 @@ class CollectionStepPreview(models.TransientModel):
             "res_model": self._name,
             "res_id": preview.id,
             "view_mode": "form",
+            # Also opened as the next action of a notification, which the web
+            # client takes as it is.
+            "views": [(False, "form")],
             "target": "current",
         }
 
@@ -84,7 +87,7 @@ class CollectionStepPreview(models.TransientModel):
             "params": {
                 "title": self.env._("Automatic steps run"),
                 "message": self.env._(
-                    "%(done)s steps run, %(held)s held.",
+                    "Run: %(done)s. Held: %(held)s.",
                     done=len(result["done"]),
                     held=len(result["held"]),
                 ),

@@ -77,7 +77,8 @@ registry.category("web_tour.tours").add("collection_queues_promise_tour", {
     steps: () => [
         ...openTourEntry(),
         {
-            trigger: ".o_form_view .o_statusbar_buttons button:contains(Record Promise)",
+            trigger:
+                ".o_form_view .o_statusbar_buttons button:contains(Record Promise)",
             run: "click",
         },
         {
@@ -109,7 +110,8 @@ registry.category("web_tour.tours").add("collection_queues_promise_tour", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_collection_banner:contains(Promised):contains(250.00)",
+            trigger:
+                ".o_form_view .o_collection_banner:contains(Promised):contains(250.00)",
         },
     ],
 });
@@ -183,7 +185,8 @@ registry.category("web_tour.tours").add("collection_queues_print_letter_tour", {
     steps: () => [
         ...openTourEntry(),
         {
-            trigger: ".o_form_view .o_statusbar_buttons button:contains(Print / Send Letter)",
+            trigger:
+                ".o_form_view .o_statusbar_buttons button:contains(Print / Send Letter)",
             run() {
                 // What would be saved as a file is shown in the page instead,
                 // fetched exactly as the browser downloads it.
@@ -210,7 +213,8 @@ registry.category("web_tour.tours").add("collection_queues_print_letter_tour", {
             run: "click",
         },
         {
-            trigger: ".o_tour_downloaded_letter:contains(Tour Customer):contains(1,234.56)",
+            trigger:
+                ".o_tour_downloaded_letter:contains(Tour Customer):contains(1,234.56)",
         },
         {
             trigger: "body:not(:has(.modal))",
@@ -230,10 +234,12 @@ registry.category("web_tour.tours").add("collection_queues_restricted_customer_t
             run: "click",
         },
         {
-            trigger: ".o_form_view .alert-info:contains(a queue you are not allowed on)",
+            trigger:
+                ".o_form_view .alert-info:contains(a queue you are not allowed on)",
         },
         {
-            trigger: ".o_form_view .o_notebook:not(:has([name=collection_actions] button))",
+            trigger:
+                ".o_form_view .o_notebook:not(:has([name=collection_actions] button))",
         },
     ],
 });
@@ -243,10 +249,12 @@ registry.category("web_tour.tours").add("collection_queues_restricted_customer_t
 registry.category("web_tour.tours").add("collection_queues_sequenced_entry_tour", {
     steps: () => [
         {
-            trigger: ".o_form_view .o_statusbar_buttons:contains(Move to Queue):not(:contains(Remove from Queue))",
+            trigger:
+                ".o_form_view .o_statusbar_buttons:contains(Move to Queue):not(:contains(Remove from Queue))",
         },
         {
-            trigger: ".o_control_panel:not(:has(.o_cp_action_menus:contains(Remove from Queue)))",
+            trigger:
+                ".o_control_panel:not(:has(.o_cp_action_menus:contains(Remove from Queue)))",
         },
         {
             trigger: ".o_form_view .o_statusbar_buttons button:contains(Move to Queue)",
@@ -266,6 +274,104 @@ registry.category("web_tour.tours").add("collection_queues_sequenced_entry_tour"
         },
         {
             trigger: ".o_form_view .o_statusbar_buttons:contains(Remove from Queue)",
+        },
+    ],
+});
+
+// A manager adds an e-mail step on day 0 to a queue, finds it among today's
+// automatic steps for the queue's customer, runs them, and the customer's
+// history shows the step and the letter e-mailed.
+registry.category("web_tour.tours").add("collection_queues_steps_tour", {
+    url: "/odoo/action-collection_queues.action_collection_overview",
+    steps: () => [
+        {
+            trigger: ".o_menu_sections button:contains(Configuration)",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Collection Profiles)",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row td:contains(Tour Queue)",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_notebook a:contains(Steps)",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=step_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_field_widget[name=step_ids] .o_selected_row .o_field_widget[name=day] input",
+            run: "edit 0",
+        },
+        {
+            trigger:
+                ".o_field_widget[name=step_ids] .o_selected_row .o_field_widget[name=name] input",
+            run: "edit Tour reminder",
+        },
+        {
+            trigger:
+                ".o_field_widget[name=step_ids] .o_selected_row .o_field_widget[name=action] select",
+            run: "selectByLabel E-mail the Letter",
+        },
+        {
+            // The step's letter is the queue's until another is chosen.
+            trigger:
+                ".o_field_widget[name=step_ids] .o_selected_row .o_field_widget[name=template_id] input:value(Collection: Friendly Reminder)",
+        },
+        {
+            trigger: ".o_form_view .o_form_button_save:enabled",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_form_view .o_form_saved .o_field_widget[name=step_ids] .o_data_row:contains(Tour reminder):contains(E-mail the Letter)",
+        },
+        {
+            trigger: ".o_menu_sections a:contains(Automatic Steps)",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=line_ids] .o_data_row:contains(Tour Customer):contains(Tour reminder):contains(Runs)",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button:contains(Run Now)",
+            run: "click",
+        },
+        {
+            trigger: ".modal:contains(E-mails are queued)",
+        },
+        {
+            trigger: ".modal .modal-footer button:contains(Ok)",
+            run: "click",
+        },
+        {
+            trigger: ".o_notification:contains(Automatic steps run)",
+        },
+        {
+            // Today's steps again: the customer's step ran and is no longer due.
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .o_field_widget[name=line_ids]:not(:has(.o_data_row:contains(Tour Customer)))",
+        },
+        {
+            trigger: ".o_menu_sections a:contains(Overview)",
+            run: "click",
+        },
+        ...openTourEntry(),
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=collection_activity_ids] .o_data_row:contains(Tour reminder)",
+        },
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=collection_activity_ids] .o_data_row:contains(e-mailed)",
         },
     ],
 });
