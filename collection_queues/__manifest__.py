@@ -3,7 +3,7 @@
     "name": "Collection Queues",
     "summary": "Rule-based collection queues for overdue customers, "
     "with collection history, statuses, letters, promises to pay and KPIs",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "collection_queues maintainers",
@@ -17,6 +17,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/collection_step_data.xml",
+        "data/collection_dispute_reason_data.xml",
         "report/collection_letter_report.xml",
         "wizard/collection_wizard_views.xml",
         "wizard/collection_refresh_wizard_views.xml",
@@ -35,6 +36,8 @@
         "views/res_config_settings_views.xml",
         "views/collection_menus.xml",
         "views/collection_step_views.xml",
+        "wizard/collection_dispute_wizard_views.xml",
+        "views/collection_dispute_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -213,7 +213,9 @@ class CollectionProfile(models.Model):
         ``log`` (``type``, optional ``note``, ``followup``, ``status``),
         ``promise`` (``amount``, ``by``, optional ``note``), ``status``
         (``status``, optional ``note``), ``letter`` (printed, with the
-        queue's letter), ``put`` and ``move`` (``queue``), ``remove``. An event
+        queue's letter), ``put`` and ``move`` (``queue``), ``remove``,
+        ``dispute`` (``invoice``, ``reason``, optional ``amount``, ``note``) and
+        ``close_dispute`` (``invoice``, ``accepted``, ``resolution``). An event
         logged or a promise recorded is the follow-up the customer's To-Dos
         due by then asked for: they are marked done first.
         """
@@ -260,6 +262,24 @@ class CollectionProfile(models.Model):
             customer.collection_move_to_queue(values["queue"])
         elif action == "remove":
             customer.collection_remove_from_queue()
+        elif action == "dispute":
+            invoice = self.env["account.move"].with_user(user).browse(values["invoice"])
+            disputes = self.env["collection.dispute"].browse(
+                invoice.collection_dispute(
+                    values["reason"], values.get("amount", False), values.get("note")
+                )
+            )
+            disputes.sudo().write({"date": day})
+        elif action == "close_dispute":
+            dispute = (
+                self.env["collection.dispute"]
+                .with_user(user)
+                .search([("move_id", "=", values["invoice"]), ("state", "=", "open")])
+            )
+            dispute.collection_close(values["accepted"], values["resolution"])
+            dispute.sudo().write(
+                {"date_closed": day, "days_to_close": (day - dispute.date).days}
+            )
         else:
             raise ValueError(f"Unknown demo action {action!r}")
 

@@ -12,6 +12,8 @@ from . import collection_sequencer
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import collection_dispute_reason
+from . import collection_dispute
 from . import account_move
 from . import account_partial_reconcile
 from . import collection_queue_letter
@@ -22,3 +24,4 @@ from . import collection_profile_step
 from . import collection_profile_steps
 from . import collection_step_run
 from . import collection_letter_print
+from . import account_move_dispute

@@ -12,6 +12,7 @@ BANNER_FIELDS = (
     "in_collections",
     "collection_promise_summary",
     "collection_queue_sequenced",
+    "collection_dispute_summary",
 )
 
 
@@ -75,6 +76,13 @@ class CollectionBannerMixin(models.AbstractModel):
         "customers out of it, never remove them.",
     )
 
+    collection_dispute_summary = fields.Char(
+        string="Invoices in Dispute",
+        compute="_compute_collection_banner",
+        groups="base.group_user",
+        help="The customer's invoices in open dispute, not chased meanwhile.",
+    )
+
     def _collection_customer(self):
         """(commercial partner, company) whose situation the record shows; an
         empty partner when none applies."""
@@ -126,6 +134,12 @@ class CollectionBannerMixin(models.AbstractModel):
             entries[company] = self.env["collection.queue"]._current_entries(
                 partners, company
             )
+        disputes = {
+            company: self.env["collection.dispute"]._open_counts(
+                self.env["res.partner"].browse(list(found)), company
+            )
+            for company, found in entries.items()
+        }
         empty = self.env["collection.queue"]
         # The entry and queue themselves only for who may open them (a collector
         # not allowed on a queue sees the banner, not a link to an access error).
@@ -150,6 +164,9 @@ class CollectionBannerMixin(models.AbstractModel):
             record.collection_promise_summary = (
                 promise._describe() if promise.state == "open" else False
             )
+            record.collection_dispute_summary = self.env[
+                "collection.dispute"
+            ]._count_text(disputes.get(company, {}).get(partner.id, 0))
 
     @api.model
     def _collection_invalidate_banners(self):

@@ -104,6 +104,10 @@ class CollectionKpi(models.AbstractModel):
         kept_rate = kpis.share(promise_counts.get("kept", 0), judged)
         if kept_rate is None:
             reasons["promise_kept_rate"] = kpis.NO_PROMISES
+        disputes = self._disputes(tree, date_from, date_to)
+        if not disputes["closed"]:
+            reasons["dispute_days_to_close"] = kpis.NO_DISPUTES_CLOSED
+            reasons["dispute_accepted_share"] = kpis.NO_DISPUTES_CLOSED
         wording = self._not_meaningful_reasons()
         return {
             "company_id": company.id,
@@ -119,6 +123,22 @@ class CollectionKpi(models.AbstractModel):
             "promises_judged": judged,
             "promises_kept": promise_counts.get("kept", 0),
             "promise_kept_rate": rounded(kept_rate, 1),
+            "disputed_total": rounded(
+                sum(row["amount"] for row in disputes["by_reason"])
+            ),
+            "disputes_by_reason": [
+                {**row, "amount": rounded(row["amount"])}
+                for row in disputes["by_reason"]
+            ],
+            "disputes_by_owner": [
+                {**row, "amount": rounded(row["amount"])}
+                for row in disputes["by_owner"]
+            ],
+            "disputes_closed": disputes["closed"],
+            "dispute_days_to_close": rounded(disputes["days_to_close"], 1),
+            "dispute_accepted_share": rounded(
+                kpis.share(disputes["accepted"], disputes["closed"]), 1
+            ),
             "not_meaningful": {key: wording[code] for key, code in reasons.items()},
             "receivables_by_queue": [
                 {**row, **{key: rounded(row[key]) for key in self._bucket_keys()}}
@@ -167,6 +187,7 @@ class CollectionKpi(models.AbstractModel):
                 "to customers, receivables booked outside the sales journals)."
             ),
             kpis.NO_PROMISES: self.env._("No promise was judged in the period."),
+            kpis.NO_DISPUTES_CLOSED: self.env._("No dispute was closed in the period."),
         }
 
     @api.model
@@ -351,6 +372,61 @@ class CollectionKpi(models.AbstractModel):
                 ["__count"],
             )
         )
+
+    @api.model
+    def _disputes(self, tree, date_from, date_to):
+        """The disputed receivables at ``date_to`` (the disputes open that day)
+        by reason and by owner, and the disputes closed in the period: how many,
+        how many accepted, their average days to close."""
+        Dispute = self.env["collection.dispute"].sudo().with_context(active_test=False)
+        open_then = [
+            ("company_id", "in", tree.ids),
+            ("date", "<=", date_to),
+            "|",
+            ("date_closed", "=", False),
+            ("date_closed", ">", date_to),
+        ]
+
+        def by(field_name):
+            return [
+                {
+                    f"{field_name}": record.id,
+                    "name": record.display_name,
+                    "amount": amount,
+                    "count": count,
+                }
+                for record, amount, count in Dispute._read_group(
+                    open_then, [field_name], ["amount:sum", "__count"]
+                )
+            ]
+
+        closed = dict(
+            Dispute._read_group(
+                [
+                    ("company_id", "in", tree.ids),
+                    ("date_closed", ">=", date_from),
+                    ("date_closed", "<=", date_to),
+                ],
+                ["state"],
+                ["__count"],
+            )
+        )
+        days = Dispute._read_group(
+            [
+                ("company_id", "in", tree.ids),
+                ("date_closed", ">=", date_from),
+                ("date_closed", "<=", date_to),
+            ],
+            [],
+            ["days_to_close:avg"],
+        )[0][0]
+        return {
+            "by_reason": by("reason_id"),
+            "by_owner": by("user_id"),
+            "closed": sum(closed.values()),
+            "accepted": closed.get("accepted", 0),
+            "days_to_close": days,
+        }
 
     @api.model
     def _collected(self, company, date_from, date_to):

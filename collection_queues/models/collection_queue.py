@@ -78,13 +78,15 @@ class CollectionQueue(models.Model):
         [
             ("moved", "Moved"),
             ("paid", "Paid Off"),
+            ("disputed", "In Dispute"),
             ("removed", "Removed by a User"),
             ("closed", "Queue Closed"),
         ],
         readonly=True,
         help="How the stay ended: moved to another queue, out of collections because "
-        "the customer no longer met any queue's rules (paid), taken out by a user, "
-        "or its queue closed. Empty while the customer is in the queue.",
+        "the customer no longer met any queue's rules (paid, or what is past due is "
+        "in dispute), taken out by a user, or its queue closed. Empty while the "
+        "customer is in the queue.",
     )
     amount_due_placed = fields.Monetary(
         string="Due at Placement",
@@ -124,6 +126,14 @@ class CollectionQueue(models.Model):
         compute="_compute_customer_history_count",
         help="Lines of the customer's whole collection history, every stay included.",
     )
+    dispute_count = fields.Integer(
+        string="Invoices in Dispute",
+        compute="_compute_dispute_count",
+        search="_search_dispute_count",
+        help="The customer's invoices in open dispute, in this company and its "
+        "branches: their disputed amounts are not chased meanwhile.",
+    )
+    dispute_summary = fields.Char(string="Disputes", compute="_compute_dispute_count")
     promise_id = fields.Many2one(
         "collection.promise",
         string="Last Promise",
@@ -163,6 +173,61 @@ class CollectionQueue(models.Model):
         )
         for entry in self:
             entry.customer_history_count = counts.get(entry.partner_id, 0)
+
+    @api.depends("partner_id", "company_id")
+    def _compute_dispute_count(self):
+        Dispute = self.env["collection.dispute"]
+        counts = {}
+        for company in self.company_id:
+            counts[company] = Dispute._open_counts(
+                self.filtered(lambda e, c=company: e.company_id == c).partner_id,
+                company,
+            )
+        for entry in self:
+            count = counts.get(entry.company_id, {}).get(entry.partner_id.id, 0)
+            entry.dispute_count = count
+            entry.dispute_summary = Dispute._count_text(count)
+
+    def _search_dispute_count(self, operator, value):
+        """Entries by their customer's number of invoices in open dispute: ``>
+        0`` (or ``!= 0``) for those with any."""
+        if operator not in (">", "!=", "=") or not isinstance(value, int):
+            raise UserError(
+                self.env._(
+                    "Entries are searched by their invoices in dispute with > 0, "
+                    "!= 0 or = 0."
+                )
+            )
+        # In the entry's company or one of its branches, as the count.
+        with_disputes = SQL(
+            """
+            (SELECT entry.id FROM collection_queue entry
+               JOIN res_company company ON company.id = entry.company_id
+              WHERE EXISTS (
+                  SELECT 1 FROM collection_dispute dispute
+                    JOIN res_company branch ON branch.id = dispute.company_id
+                   WHERE dispute.partner_id = entry.partner_id
+                     AND branch.parent_path LIKE company.parent_path || %s
+                     AND dispute.state = 'open'))
+            """,
+            "%",
+        )
+        positive = (operator in (">", "!=") and value == 0) or (
+            operator == "=" and value != 0
+        )
+        return [("id", "in" if positive else "not in", with_disputes)]
+
+    def action_open_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "collection_queues.action_collection_dispute"
+        )
+        action["domain"] = [
+            ("partner_id", "=", self.partner_id.id),
+            ("company_id", "child_of", self.company_id.id),
+        ]
+        action["context"] = {"search_default_open": 1}
+        return action
 
     def action_open_customer_history(self):
         self.ensure_one()
@@ -467,8 +532,8 @@ class CollectionQueue(models.Model):
         cancelled otherwise.
 
         :param removals: dicts with ``entry`` and ``reason``.
-        :param outcome: ``paid``, ``removed`` or ``closed`` (default: ``removed``
-            by a user, ``paid`` by the System).
+        :param outcome: ``paid``, ``disputed``, ``removed`` or ``closed``
+            (default: ``removed`` by a user, ``paid`` by the System).
         """
         outcome = outcome or ("removed" if user else "paid")
         now = fields.Datetime.now()

@@ -69,8 +69,19 @@ class CollectionQueue(models.Model):
         ``number``, ``date``, ``due_date``, ``days_late``, ``residual``
         (formatted for the reader), ``residual_value`` and ``pay_url``, the
         online page of an overdue invoice where the customer pays it (False
-        for the other items). Fetched for every letter of a print at once (see
-        ``_letter_bodies``)."""
+        for the other items). The part of an item in open dispute is not
+        requested: it is left out here, and listed by
+        ``_letter_disputed_items``. Fetched for every letter of a print at once
+        (see ``_letter_bodies``)."""
+        return [item for item in self._letter_all_items() if item["residual_value"]]
+
+    def _letter_disputed_items(self):
+        """The parts of the customer's items in open dispute, not requested: a
+        list of dicts with ``number``, ``disputed`` (formatted), its value
+        ``disputed_value`` and the dispute's ``reason``."""
+        return [item for item in self._letter_all_items() if item["disputed_value"]]
+
+    def _letter_all_items(self):
         self.ensure_one()
         fetched = self.env.cr.cache.get(LETTER_ITEMS_CACHE)
         if fetched is None or self.id not in fetched:
@@ -102,12 +113,20 @@ class CollectionQueue(models.Model):
                     """
                     SELECT item.partner_id, line.id,
                            CASE WHEN move.move_type IN %(invoice_types)s
-                                 AND line.amount_residual > 0
+                                 AND item.claimable > 0
                                  AND COALESCE(line.date_maturity, line.date) < %(today)s
-                                THEN move.id END
+                                THEN move.id END,
+                           item.claimable, item.residual - item.claimable,
+                           COALESCE(reason.name ->> customer.lang,
+                                    reason.name ->> 'en_US')
                       FROM (%(items)s) item
+                      JOIN res_partner customer ON customer.id = item.partner_id
                       JOIN account_move_line line ON line.id = item.line_id
                       JOIN account_move move ON move.id = line.move_id
+                      LEFT JOIN collection_dispute dispute
+                        ON dispute.move_id = move.id AND dispute.state = 'open'
+                      LEFT JOIN collection_dispute_reason reason
+                        ON reason.id = dispute.reason_id
                      ORDER BY COALESCE(line.date_maturity, line.date), line.id
                     """,
                     invoice_types=PAYABLE_ONLINE_TYPES,
@@ -118,25 +137,33 @@ class CollectionQueue(models.Model):
                 )
             )
             rows = self.env.cr.fetchall()
-            pay_urls = self._pay_urls({move_id for *_ids, move_id in rows if move_id})
+            pay_urls = self._pay_urls({row[2] for row in rows if row[2]})
             entry_of = {entry.partner_id.id: entry for entry in entries}
-            lines = Line.browse([line_id for _partner_id, line_id, _move in rows])
+            lines = Line.browse([row[1] for row in rows])
             currency = company.currency_id
-            for (partner_id, _line_id, move_id), line in zip(rows, lines, strict=True):
+            for row, line in zip(rows, lines, strict=True):
+                partner_id, _line_id, move_id, claimable, disputed, reason = row
                 entry = entry_of[partner_id]
                 lang_code = entry.partner_id.lang
                 due_date = line.date_maturity or line.date
+                claimable = currency.round(claimable)
+                disputed = currency.round(disputed)
                 items[entry.id].append(
                     {
                         "number": line.move_name,
                         "date": written_date(line.date, lang_code),
                         "due_date": written_date(due_date, lang_code),
                         "days_late": max((today - due_date).days, 0),
-                        "residual_value": line.amount_residual,
+                        "residual_value": claimable,
                         "residual": format_amount(
-                            self.env, line.amount_residual, currency, lang_code
+                            self.env, claimable, currency, lang_code
                         ),
                         "pay_url": pay_urls.get(move_id, False),
+                        "disputed_value": disputed,
+                        "disputed": format_amount(
+                            self.env, disputed, currency, lang_code
+                        ),
+                        "reason": reason or "",
                     }
                 )
         return items

@@ -46,7 +46,9 @@ class CollectionReceivable(models.AbstractModel):
         journal items on (trade) receivable accounts, not reconciled, with a
         residual; credits (negative residuals) included. Columns: ``company_id``,
         ``partner_id`` (commercial partner), ``days`` past due as of ``date``,
-        ``residual`` (company currency)."""
+        ``residual`` (company currency) and ``claimable``: the residual less the
+        part of it in open dispute (an invoice's disputed share of its amount due,
+        the same share of each of its instalments)."""
         conditions = [
             SQL("line.account_id = ANY(%s)", self._receivable_account_ids(companies)),
             SQL("line.parent_state = 'posted'"),
@@ -68,18 +70,57 @@ class CollectionReceivable(models.AbstractModel):
             )
             contact_ids = [row[0] for row in self.env.cr.fetchall()]
             conditions.append(SQL("line.partner_id = ANY(%s)", contact_ids))
+        # Without an open dispute in the companies, nothing to join: the
+        # refresh of a book without disputes costs what it did before them.
+        self.env["collection.dispute"].flush_model(["state", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM collection_dispute WHERE state = 'open' "
+                "AND company_id = ANY(%s) LIMIT 1",
+                companies.ids,
+            )
+        )
+        if self.env.cr.fetchone():
+            claimable = SQL(
+                """
+                CASE WHEN dispute.share IS NULL OR line.amount_residual <= 0
+                     THEN line.amount_residual::float8
+                     ELSE line.amount_residual::float8 * (1 - dispute.share)
+                END
+                """
+            )
+            disputes = SQL(
+                """
+                LEFT JOIN (
+                    SELECT dispute.move_id,
+                           LEAST(dispute.amount
+                                 / NULLIF(move.amount_residual_signed, 0), 1)::float8
+                               AS share
+                      FROM collection_dispute dispute
+                      JOIN account_move move ON move.id = dispute.move_id
+                     WHERE dispute.state = 'open'
+                       AND move.amount_residual_signed > 0
+                ) dispute ON dispute.move_id = line.move_id
+                """
+            )
+        else:
+            claimable, disputes = SQL("line.amount_residual::float8"), SQL()
         # Residuals are summed as floats, as the ORM reads monetary amounts.
         return SQL(
             """
             SELECT %(line_id)s line.company_id,
                    partner.commercial_partner_id AS partner_id,
                    %(date)s::date - COALESCE(line.date_maturity, line.date) AS days,
-                   line.amount_residual::float8 AS residual
+                   line.amount_residual::float8 AS residual,
+                   %(claimable)s AS claimable
               FROM account_move_line line
               JOIN res_partner partner ON partner.id = line.partner_id
+              %(disputes)s
              WHERE %(conditions)s
             """,
             date=date,
+            claimable=claimable,
+            disputes=disputes,
             conditions=SQL(" AND ").join(conditions),
             line_id=SQL("line.id AS line_id,") if with_line_id else SQL(),
         )

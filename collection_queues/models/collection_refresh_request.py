@@ -70,7 +70,7 @@ class CollectionRefreshRequest(models.Model):
             candidates = SQL(
                 """
                 SELECT item.partner_id FROM (%s) item
-                 WHERE item.residual > 0 AND item.days >= %s
+                 WHERE item.claimable > 0 AND item.days >= %s
                  UNION
                 """,
                 open_items,

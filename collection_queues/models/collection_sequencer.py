@@ -223,7 +223,7 @@ class CollectionSequencer(models.AbstractModel):
     def _window_sql(self, rule):
         """The condition of an open item inside the profile's days window."""
         return SQL(
-            "item.residual > 0 AND item.days >= %s%s",
+            "item.claimable > 0 AND item.days >= %s%s",
             rule.days_min,
             SQL(" AND item.days <= %s", rule.days_max) if rule.days_max else SQL(),
         )
@@ -256,7 +256,7 @@ class CollectionSequencer(models.AbstractModel):
             window_columns.append(
                 (
                     amount,
-                    SQL("COALESCE(SUM(item.residual) FILTER (WHERE %s), 0)", window),
+                    SQL("COALESCE(SUM(item.claimable) FILTER (WHERE %s), 0)", window),
                 )
             )
             if rule.branch_mask:
@@ -288,9 +288,12 @@ class CollectionSequencer(models.AbstractModel):
                        SUM(item.residual) AS amount_due,
                        COALESCE(-SUM(item.residual) FILTER (WHERE item.residual < 0), 0)
                            AS credit_amount,
-                       COALESCE(SUM(item.residual) FILTER (WHERE item.residual > 0 AND item.days > 0), 0)
+                       -- What is past due and not in dispute.
+                       COALESCE(SUM(item.claimable) FILTER (WHERE item.claimable > 0 AND item.days > 0), 0)
                            AS amount_overdue,
-                       MAX(item.days) FILTER (WHERE item.residual > 0) AS days_past_due
+                       MAX(item.days) FILTER (WHERE item.claimable > 0) AS days_past_due,
+                       COALESCE(SUM(item.residual - item.claimable) FILTER (WHERE item.residual > 0 AND item.days > 0), 0)
+                           AS amount_disputed
                        %(window_aggregates)s
                   FROM item
                   JOIN tree ON tree.company_id = item.company_id
@@ -319,7 +322,7 @@ class CollectionSequencer(models.AbstractModel):
                    entry.credit_amount AS entry_credit_amount,
                    entry.days_past_due AS entry_days_past_due,
                    fact.amount_due, fact.credit_amount, fact.amount_overdue,
-                   fact.days_past_due %(window_columns)s
+                   fact.days_past_due, fact.amount_disputed %(window_columns)s
               FROM fact
               FULL JOIN entry ON entry.partner_id = fact.partner_id
               JOIN res_partner partner ON partner.id = COALESCE(fact.partner_id, entry.partner_id)
@@ -417,7 +420,7 @@ class CollectionSequencer(models.AbstractModel):
                   FROM item
                   JOIN tree ON tree.company_id = item.company_id
                   JOIN placed ON placed.partner_id = item.partner_id
-                 WHERE item.residual > 0 AND item.days >= placed.days_min
+                 WHERE item.claimable > 0 AND item.days >= placed.days_min
                    AND (placed.days_max = 0 OR item.days <= placed.days_max)
                  GROUP BY item.partner_id
                 """,
@@ -548,6 +551,11 @@ class CollectionSequencer(models.AbstractModel):
                     {
                         "entry": entry_of[row.entry_id],
                         "reason": self._removal_reason(scope, row, closing),
+                        "outcome": "closed"
+                        if closing
+                        else "disputed"
+                        if self._disputed(scope, row)
+                        else "paid",
                     }
                 )
                 continue
@@ -583,8 +591,10 @@ class CollectionSequencer(models.AbstractModel):
             Queue._place(placements)
         if moves:
             Queue._move(moves)
-        if removals:
-            Queue._remove(removals, outcome="closed" if closing else "paid")
+        for outcome in ("paid", "disputed", "closed"):
+            ending = [removal for removal in removals if removal["outcome"] == outcome]
+            if ending:
+                Queue._remove(ending, outcome=outcome)
         if updates:
             Queue._update_amounts(updates)
         # Keep the cache (and the memory) of one chunk at a time.
@@ -653,9 +663,19 @@ class CollectionSequencer(models.AbstractModel):
         return text
 
     @api.model
+    def _disputed(self, scope, row):
+        """Whether what the customer has past due is in dispute."""
+        return round(row.amount_disputed or 0.0, scope.digits) > 0
+
     def _removal_reason(self, scope, row, closing=False):
         if closing:
             return self.env._("Queue closed; no other queue's rules are met")
+        if self._disputed(scope, row):
+            return self.env._(
+                "No longer meets the rules of any queue: %(amount)s past due is in "
+                "dispute",
+                amount=scope.format_amount(row.amount_disputed),
+            )
         if not row.days_past_due or row.days_past_due <= 0:
             return self.env._(
                 "No longer meets the rules of any queue: nothing past due"

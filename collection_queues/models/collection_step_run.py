@@ -72,8 +72,7 @@ class CollectionStepRun(models.Model):
         """The holds of the steps, checked by the query that finds the due
         steps: [(code, SQL over the due step ``due``, NULL when it does not
         hold, else a value its message shows)], first that holds wins. A new
-        hold (such as a dispute covering everything past due) is one more item
-        here and its message in ``_hold_message``."""
+        hold is one more item here and its message in ``_hold_message``."""
         letter = self.env["collection.activity.type"]._get_system("letter")
         return [
             (
@@ -86,6 +85,20 @@ class CollectionStepRun(models.Model):
                         AND promise.state = 'open' AND promise.date >= %s)
                     """,
                     date,
+                ),
+            ),
+            (
+                # Nothing past due is claimed, and something is in dispute.
+                "dispute",
+                SQL(
+                    """
+                    CASE WHEN COALESCE(due.days_past_due, 0) <= 0 THEN (
+                        SELECT NULLIF(count(*), 0) FROM collection_dispute dispute
+                         WHERE dispute.partner_id = due.partner_id
+                           AND dispute.company_id = due.company_id
+                           AND dispute.state = 'open')
+                    END
+                    """
                 ),
             ),
             (
@@ -120,6 +133,8 @@ class CollectionStepRun(models.Model):
                 "Promise to pay open until %(date)s",
                 date=format_date(self.env, value),
             )
+        if hold == "dispute":
+            return self.env._("Everything past due is in dispute")
         if hold == "quiet":
             return self.env._(
                 "Quiet days: last letter on %(date)s", date=format_date(self.env, value)
@@ -167,6 +182,7 @@ class CollectionStepRun(models.Model):
                 """
                 WITH due AS (
                     SELECT entry.id AS entry_id, entry.partner_id, entry.company_id,
+                           entry.days_past_due,
                            step.id AS step_id, step.action, step.day, step.sequence,
                            COALESCE(company.collection_quiet_days, 0) AS quiet_days
                       FROM collection_queue entry

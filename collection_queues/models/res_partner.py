@@ -35,6 +35,13 @@ class ResPartner(models.Model):
         string="Collection History",
         groups="collection_queues.group_collection_user",
     )
+    # What the record rules of disputes read: the customer's entries.
+    collection_entry_ids = fields.One2many(
+        "collection.queue",
+        "partner_id",
+        string="Queue Entries",
+        groups="collection_queues.group_collection_user",
+    )
     collection_activity_count = fields.Integer(
         string="Collection History Count",
         compute="_compute_collection_activity_count",
@@ -77,16 +84,16 @@ class ResPartner(models.Model):
         return action
 
     def _where_calc(self, domain, active_test=True):
-        # The history searched only by who may read it (Odoo checks the groups of
-        # the fields it reads, not of the one2many fields a domain goes through).
-        if any(
-            isinstance(leaf, list | tuple)
-            and leaf
-            and isinstance(leaf[0], str)
-            and leaf[0].split(".")[0] == "collection_activity_ids"
+        # The history and the entries searched only by who may read them (Odoo
+        # checks the groups of the fields it reads, not of the one2many fields a
+        # domain goes through).
+        guarded = {
+            leaf[0].split(".")[0]
             for leaf in domain or ()
-        ):
-            self.check_field_access_rights("read", ["collection_activity_ids"])
+            if isinstance(leaf, list | tuple) and leaf and isinstance(leaf[0], str)
+        } & {"collection_activity_ids", "collection_entry_ids"}
+        if guarded:
+            self.check_field_access_rights("read", sorted(guarded))
         return super()._where_calc(domain, active_test)
 
     def _field_to_sql(self, alias, fname, query=None, flush=True):

@@ -28,6 +28,7 @@ class CollectionStayReport(models.Model):
             ("open", "Still Open"),
             ("moved", "Moved"),
             ("paid", "Paid Off"),
+            ("disputed", "In Dispute"),
             ("removed", "Removed by a User"),
             ("closed", "Queue Closed"),
         ],

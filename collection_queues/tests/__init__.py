@@ -21,3 +21,5 @@ from . import test_promises
 from . import test_kpis
 from . import test_odoo_operations
 from . import test_steps
+from . import test_disputes
+from . import test_dispute_screens

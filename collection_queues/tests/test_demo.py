@@ -43,6 +43,30 @@ class TestDemoData(TransactionCase):
         self.assertEqual(harbor.collection_queue_id.promise_state, "open")
         self.assertIn("1,000.00", harbor.collection_promise_summary)
 
+    def test_disputes_open_and_closed(self):
+        """An open dispute to read by reason, one rejected to time; and a
+        customer with two overdue invoices in two windows, to dispute one."""
+        disputes = self.env["collection.dispute"].search([])
+        by_state = {dispute.state: dispute for dispute in disputes}
+        self.assertEqual(set(by_state), {"open", "rejected"})
+        self.assertEqual(
+            by_state["open"].move_id,
+            self.env.ref("collection_queues.demo_invoice_coastal_property"),
+        )
+        self.assertEqual(by_state["rejected"].days_to_close, 4)
+        harbor = self.env.ref("collection_queues.demo_partner_harbor_dental")
+        overdue = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", harbor.id),
+                ("move_type", "=", "out_invoice"),
+                ("amount_residual", ">", 0),
+                ("invoice_date_due", "<", fields.Date.context_today(harbor)),
+            ]
+        )
+        self.assertEqual(
+            sorted(overdue.mapped("days_past_due")), [45, 80], "two windows apart"
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestDemoYear(TransactionCase):

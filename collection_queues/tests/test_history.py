@@ -326,6 +326,8 @@ class TestActivityTypes(CollectionCase):
         "promise_kept",
         "promise_broken",
         "step",
+        "dispute",
+        "dispute_closed",
     }
 
     @classmethod

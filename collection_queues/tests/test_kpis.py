@@ -280,7 +280,11 @@ class TestKpis(CollectionCase):
         self.assertEqual(result["average_days_delinquent"], 54.4)
         self.assertEqual(
             result["not_meaningful"],
-            {"promise_kept_rate": "No promise was judged in the period."},
+            {
+                "promise_kept_rate": "No promise was judged in the period.",
+                "dispute_days_to_close": "No dispute was closed in the period.",
+                "dispute_accepted_share": "No dispute was closed in the period.",
+            },
         )
 
     def test_receivables_by_queue_and_age(self):
@@ -380,6 +384,7 @@ class TestKpisNotMeaningful(CollectionCase):
     FROM, TO = date(2025, 7, 1), date(2025, 9, 30)
     INDEXES = ("dso", "best_possible_dso", "average_days_delinquent", "cei")
     NO_PROMISE = "No promise was judged in the period."
+    NO_DISPUTE = "No dispute was closed in the period."
 
     @classmethod
     def setUpClass(cls):
@@ -423,7 +428,12 @@ class TestKpisNotMeaningful(CollectionCase):
             self.assertIs(result[key] is False, key in reasons, key)
         self.assertEqual(
             result["not_meaningful"],
-            {**reasons, "promise_kept_rate": self.NO_PROMISE},
+            {
+                **reasons,
+                "promise_kept_rate": self.NO_PROMISE,
+                "dispute_days_to_close": self.NO_DISPUTE,
+                "dispute_accepted_share": self.NO_DISPUTE,
+            },
         )
 
     def test_an_unapplied_payment_makes_not_yet_due_negative(self):

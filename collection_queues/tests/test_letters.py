@@ -291,9 +291,10 @@ class TestLetters(CollectionCase):
         visible = self.Queue.with_user(self.collector).search_count([])
         everything = self.Queue.sudo().search_count([])
         self.assertLess(visible, everything, "the collector sees fewer entries")
-        self.acme_entry.with_user(self.collector).collection_send_letters(
-            counting.id, channel="email"
-        )
+        # Real PDFs, not the HTML Odoo's test mode renders instead.
+        self.acme_entry.with_user(self.collector).with_context(
+            force_report_rendering=True
+        ).collection_send_letters(counting.id, channel="email")
         mail = self.env["mail.mail"].search(
             [("model", "=", "collection.queue"), ("res_id", "=", self.acme_entry.id)]
         )

@@ -113,6 +113,10 @@ class CollectionRpcCase(CollectionCase, HttpCase):
             .sudo()
             .search([], order="id")
             .mapped(lambda promise: (promise.id, promise.state)),
+            self.env["collection.dispute"]
+            .sudo()
+            .search([], order="id")
+            .mapped(lambda dispute: (dispute.id, dispute.state)),
         )
 
 
@@ -389,6 +393,73 @@ class TestRpcUsers(CollectionRpcCase):
             ["open", "cancelled"],
         )
 
+    def test_disputes_over_both_protocols(self):
+        collector = self.make_user(
+            "cq_invoice_collector",
+            "base.group_user,account.group_account_invoice,"
+            "collection_queues.group_collection_user",
+        )
+        reason = self.env.ref("collection_queues.dispute_reason_quality")
+        for protocol in self.PROTOCOLS:
+            with self.subTest(protocol=protocol):
+                invoice = self.make_invoice(self.customer, 250, due=days_ago(40))
+                for args, kwargs, message in [
+                    ((False,), {}, "reason"),
+                    (("Quality",), {}, "."),
+                    ((reason.id,), {"amount": 251}, "left to pay"),
+                    ((reason.id,), {"amount": "12"}, "positive number"),
+                    ((reason.id,), {"colour": "red"}, "colour"),
+                ]:
+                    self.assertRefusedOverRpc(
+                        "UserError", message, protocol, collector, "account.move",
+                        "collection_dispute", invoice.ids, *args, **kwargs,
+                    )  # fmt: skip
+                for user in (self.internal, self.portal):
+                    self.assertRefusedOverRpc(
+                        "AccessError", ".", protocol, user, "account.move",
+                        "collection_dispute", invoice.ids, reason.id,
+                    )  # fmt: skip
+                ids = self.call(
+                    protocol, collector, "account.move", "collection_dispute",
+                    invoice.ids, reason.id, amount=100.5, note="Scratched",
+                )  # fmt: skip
+                dispute = self.env["collection.dispute"].browse(ids)
+                self.assertRecordValues(
+                    dispute, [{"amount": 100.5, "state": "open", "user_id": collector.id}]
+                )  # fmt: skip
+                for args, message in [
+                    ((True, ""), "resolved"),
+                    (("yes", "Fine"), "."),
+                ]:
+                    self.assertRefusedOverRpc(
+                        "UserError", message, protocol, collector,
+                        "collection.dispute", "collection_close", ids, *args,
+                    )  # fmt: skip
+                for user in (self.internal, self.portal):
+                    self.assertRefusedOverRpc(
+                        "AccessError", ".", protocol, user,
+                        "collection.dispute", "collection_close", ids, True, "Fine",
+                    )  # fmt: skip
+                self.assertRefusedOverRpc(
+                    "AccessError", ".", protocol, collector,
+                    "collection.dispute", "write", ids, {"state": "accepted"},
+                )  # fmt: skip
+                self.assertIs(
+                    self.call(
+                        protocol, collector, "collection.dispute", "collection_close",
+                        ids, False, "Delivered intact.",
+                    ),
+                    True,
+                )  # fmt: skip
+                (read,) = self.call(
+                    protocol, collector, "collection.dispute", "read",
+                    ids, ["state", "amount", "resolution"],
+                )  # fmt: skip
+                self.assertEqual(
+                    (read["state"], read["amount"], read["resolution"]),
+                    ("rejected", 100.5, "Delivered intact."),
+                )
+
     def test_kpis_over_both_protocols(self):
         period = (days_ago(90).isoformat(), days_ago(0).isoformat())
         for protocol in self.PROTOCOLS:
@@ -402,8 +473,14 @@ class TestRpcUsers(CollectionRpcCase):
                 self.assertIs(result["promise_kept_rate"], False)
                 self.assertEqual(
                     result["not_meaningful"],
-                    {"promise_kept_rate": "No promise was judged in the period."},
+                    {
+                        "promise_kept_rate": "No promise was judged in the period.",
+                        "dispute_days_to_close": "No dispute was closed in the period.",
+                        "dispute_accepted_share": "No dispute was closed in the period.",
+                    },
                 )
+                self.assertIs(result["dispute_accepted_share"], False)
+                self.assertEqual(result["disputes_by_reason"], [])
                 # Before any sale: no honest index, False (no None) and why.
                 empty = self.call(
                     protocol, self.manager, "collection.kpi", "get_kpis",

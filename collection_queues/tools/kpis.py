@@ -76,6 +76,7 @@ NEGATIVE_OVERDUE = "negative_overdue"
 NOTHING_COLLECTIBLE = "nothing_collectible"
 RECEIVABLES_GREW = "receivables_grew"
 NO_PROMISES = "no_promises"
+NO_DISPUTES_CLOSED = "no_disputes_closed"
 
 
 def indexes(

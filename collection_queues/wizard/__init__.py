@@ -9,3 +9,4 @@ from . import collection_letter_wizard
 from . import collection_promise_wizard
 from . import base_partner_merge_automatic_wizard
 from . import collection_step_preview
+from . import collection_dispute_wizard

@@ -5,8 +5,8 @@ import {registry} from "@web/core/registry";
 import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
 
 /**
- * The red banner of a customer in collections: status, queue, collector and open
- * promise to pay, on every form of a record belonging to the customer (partner,
+ * The red banner of a customer in collections: status, queue, collector, open
+ * promise to pay and invoices in dispute, on every form of a record belonging to the customer (partner,
  * invoice, sales order).
  */
 export class CollectionBanner extends Component {
@@ -20,6 +20,7 @@ export class CollectionBanner extends Component {
             queue: data.collection_queue_name,
             collector: data.collection_collector_id && data.collection_collector_id[1],
             promise: data.collection_promise_summary,
+            disputes: data.collection_dispute_summary,
         };
     }
 }
@@ -32,6 +33,7 @@ export const collectionBanner = {
         {name: "collection_queue_name", type: "char"},
         {name: "collection_collector_id", type: "many2one", relation: "res.users"},
         {name: "collection_promise_summary", type: "char"},
+        {name: "collection_dispute_summary", type: "char"},
     ],
 };
 
