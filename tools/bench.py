@@ -1,7 +1,7 @@
 """Benchmark of the sequencing refresh on a large receivables book.
 
     python tools/bench.py generate --db DB --scale 1.0
-    python tools/bench.py measure --db DB --phase first|steady|changed|daily|posting|screens|bulk|letters|promises|steps|kpis
+    python tools/bench.py measure --db DB --phase first|steady|changed|daily|posting|screens|bulk|letters|promises|steps|disputes|kpis
 
 ``generate`` writes, directly in PostgreSQL, two companies with their customers and
 open receivable items: "Bench" (100,000 customers x 10 items at scale 1) and "Bench
@@ -57,6 +57,8 @@ PROMISES = int(os.environ.get("BENCH_PROMISES", 10000))
 STEP_PLAN = [(0, "print"), (3, "todo"), (10, "status"), (30, "print")]
 # Entries' days in their queue, spread evenly (ids modulo this).
 STEP_AGES = 90
+# Open disputes during the steady refresh (SPEC: 10,000).
+DISPUTES = int(os.environ.get("BENCH_DISPUTES", 10000))
 # Step e-mails queued at once (SPEC: 1,000).
 STEP_EMAILS = int(os.environ.get("BENCH_STEP_EMAILS", 1000))
 
@@ -880,6 +882,65 @@ def steps(env, company):
     return figures
 
 
+def disputes(env, company):
+    """The steady refresh with ``DISPUTES`` open disputes, each on half of a
+    customer's amount due, against the floor; rolled back. The disputes are
+    opened and a refresh places their customers anew before the pairs are
+    measured, so that the refreshes measured change nothing."""
+    env = manager_env(env, company)
+    reason = env.ref("collection_queues.dispute_reason_pricing")
+    with rolled_back(env):
+        # The book's documents carry their amounts due as invoices do.
+        env.cr.execute(
+            SQL(
+                """
+                WITH due AS (
+                    SELECT line.move_id, SUM(line.amount_residual) AS amount
+                      FROM account_move_line line
+                      JOIN account_account account ON account.id = line.account_id
+                     WHERE line.company_id = %(company)s
+                       AND account.account_type = 'asset_receivable'
+                     GROUP BY line.move_id
+                    HAVING SUM(line.amount_residual) > 1
+                     ORDER BY line.move_id
+                     LIMIT %(count)s
+                )
+                UPDATE account_move move SET amount_residual_signed = due.amount
+                  FROM due WHERE move.id = due.move_id
+                RETURNING move.id
+                """,
+                company=company.id,
+                count=DISPUTES,
+            )
+        )
+        move_ids = [row[0] for row in env.cr.fetchall()]
+        env.cr.execute(
+            SQL(
+                """
+                INSERT INTO collection_dispute
+                       (move_id, partner_id, company_id, reason_id, amount, user_id,
+                        state, date, create_uid, create_date, write_uid, write_date)
+                SELECT move.id, move.commercial_partner_id, move.company_id, %(reason)s,
+                       round(move.amount_residual_signed / 2, 2), %(uid)s, 'open',
+                       %(today)s, %(uid)s, now(), %(uid)s, now()
+                  FROM account_move move WHERE move.id = ANY(%(moves)s)
+                """,
+                reason=reason.id,
+                uid=env.uid,
+                today=TODAY,
+                moves=move_ids,
+            )
+        )
+        env.invalidate_all()
+        _seconds, _queries, placed = run_refresh(env, company)
+        figures = refresh_against_floor(env, company)
+        figures["disputes"] = len(move_ids)
+        figures["placed_with_disputes"] = {
+            key: placed[key] for key in ("added", "moved", "removed", "unchanged")
+        }
+    return figures
+
+
 def measure(db, phase, company_name):
     registry = environment(db)
     with registry.cursor() as cr:
@@ -908,6 +969,8 @@ def measure(db, phase, company_name):
             figures = promises(env, company)
         elif phase == "steps":
             figures = steps(env, company)
+        elif phase == "disputes":
+            figures = disputes(env, company)
         elif phase == "kpis":
             figures = kpis(env, company)
         else:

@@ -45,7 +45,7 @@ run_phase() {  # company tag phase
 for phase in first steady changed; do
     run_phase "Bench small" small "$phase"
 done
-for phase in first steady changed daily screens bulk letters promises steps kpis; do
+for phase in first steady changed daily screens bulk letters promises steps disputes kpis; do
     run_phase "Bench" big "$phase"
 done
 # Posting and paying through the ORM, in a database without the big book.
@@ -66,7 +66,7 @@ r = {k: json.loads(v) for k, v in {
     "big_posting": '''${out[big_posting]}''', "big_screens": '''${out[big_screens]}''',
     "big_bulk": '''${out[big_bulk]}''', "big_letters": '''${out[big_letters]}''',
     "big_promises": '''${out[big_promises]}''', "big_kpis": '''${out[big_kpis]}''',
-    "big_steps": '''${out[big_steps]}''',
+    "big_steps": '''${out[big_steps]}''', "big_disputes": '''${out[big_disputes]}''',
 }.items()}
 first, steady, changed = r["big_first"], r["big_steady"], r["big_changed"]
 daily, posting = r["big_daily"], r["big_posting"]
@@ -93,6 +93,7 @@ print(json.dumps({
     "letters": r["big_letters"],
     "promises": r["big_promises"],
     "steps": r["big_steps"],
+    "disputes": r["big_disputes"],
     "kpis_year": r["big_kpis"],
     "budgets_met": {
         "steady_under_3x_floor": steady["ratio_to_floor"]["ratio_median"] < 3,
@@ -106,6 +107,7 @@ print(json.dumps({
         "promises_judged_within_3x_floor": r["big_promises"]["ratio_to_floor"]["ratio_median"] < 3,
         "promises_recorded_within_3x_floor": r["big_promises"]["record_ratio_to_floor"]["ratio_median"] < 3,
         "steps_daily_under_5s": r["big_steps"]["next_day"]["seconds"] < 5,
+        "steady_with_disputes_under_3x_floor": r["big_disputes"]["ratio_to_floor"]["ratio_median"] < 3,
         "step_emails_1000_under_60s": r["big_steps"]["emails"]["seconds"] < 60,
         "kpis_year_under_5s": r["big_kpis"]["seconds"] < 5,
     },
