@@ -264,6 +264,13 @@ class TestDisputes(CollectionCase):
         )
         self.assertIs(result["dispute_accepted_share"], False)
         self.assertIn("dispute_accepted_share", result["not_meaningful"])
+        dashboard = (
+            self.env["collection.kpi.dashboard"]
+            .with_user(manager)
+            .create({"date_from": days_ago(30), "date_to": days_ago(0)})
+        )
+        self.assertIn("Quality", dashboard.tables)
+        self.assertIn("No dispute was closed in the period.", dashboard.tables)
         self.env["collection.dispute"].search(
             [("move_id", "=", self.old.id)]
         ).collection_close(True, "Price corrected.")
