@@ -13,6 +13,7 @@ BANNER_FIELDS = (
     "collection_promise_summary",
     "collection_queue_sequenced",
     "collection_dispute_summary",
+    "collection_banner_severity",
 )
 
 
@@ -76,6 +77,13 @@ class CollectionBannerMixin(models.AbstractModel):
         "customers out of it, never remove them.",
     )
 
+    collection_banner_severity = fields.Char(
+        string="Banner Colour",
+        compute="_compute_collection_banner",
+        groups="base.group_user",
+        help="danger, warning or info: the severity of the customer's status "
+        "(danger without a status).",
+    )
     collection_dispute_summary = fields.Char(
         string="Invoices in Dispute",
         compute="_compute_collection_banner",
@@ -157,6 +165,9 @@ class CollectionBannerMixin(models.AbstractModel):
             record.collection_profile_id = shown.profile_id
             record.collection_queue_name = entry.profile_id.name
             record.collection_status_id = entry.status_id
+            record.collection_banner_severity = (
+                (entry.status_id.severity or "danger") if entry else False
+            )
             record.collection_collector_id = entry.collector_id
             record.in_collections = bool(entry)
             record.collection_queue_sequenced = entry.profile_id.auto_sequence

@@ -13,5 +13,16 @@ class CollectionStatus(models.Model):
         help="What the status means for the people who deal with the customer.",
     )
     color = fields.Integer()
+    severity = fields.Selection(
+        [
+            ("danger", "Danger (red)"),
+            ("warning", "Warning (orange)"),
+            ("info", "Information (blue)"),
+        ],
+        required=True,
+        default="danger",
+        help="The colour of the banner on the forms of the customers with this "
+        "status: how careful whoever deals with them must be.",
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)

@@ -44,6 +44,24 @@ class TestBanner(CollectionCase):
             self.customer | self.contact,
         )
 
+    def test_the_banner_takes_the_colour_of_the_status(self):
+        self.assertFalse(self.customer.collection_banner_severity, "no banner")
+        self.refresh()
+        self.assertEqual(self.status_late.severity, "danger", "by default")
+        self.assertEqual(self.customer.collection_banner_severity, "danger")
+        self.status_late.severity = "warning"
+        seller = self.make_user("banner_seller", "base.group_user")
+        self.assertEqual(
+            self.customer.with_user(seller).collection_banner_severity, "warning"
+        )
+        self.entry(self.customer).sudo().write({"status_id": False})
+        self.env["collection.banner.mixin"]._collection_invalidate_banners()
+        self.assertEqual(
+            self.customer.collection_banner_severity, "danger", "no status: danger"
+        )
+        shipped = self.env.ref("collection_queues.status_promise_to_pay")
+        self.assertEqual(shipped.severity, "info")
+
     def test_invoices_and_credit_notes(self):
         refund = self.make_invoice(
             self.customer, 20, move_type="out_refund", due=days_ago(1)

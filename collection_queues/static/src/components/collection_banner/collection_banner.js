@@ -21,6 +21,12 @@ export class CollectionBanner extends Component {
             collector: data.collection_collector_id && data.collection_collector_id[1],
             promise: data.collection_promise_summary,
             disputes: data.collection_dispute_summary,
+            // The status's severity: Bootstrap's alert colours.
+            severity: ["danger", "warning", "info"].includes(
+                data.collection_banner_severity
+            )
+                ? data.collection_banner_severity
+                : "danger",
         };
     }
 }
@@ -34,6 +40,7 @@ export const collectionBanner = {
         {name: "collection_collector_id", type: "many2one", relation: "res.users"},
         {name: "collection_promise_summary", type: "char"},
         {name: "collection_dispute_summary", type: "char"},
+        {name: "collection_banner_severity", type: "char"},
     ],
 };
 
