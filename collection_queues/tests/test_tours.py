@@ -207,3 +207,65 @@ class TestTours(CollectionTourCase):
         self.assertEqual(len(history("step")), 1)
         self.assertEqual(len(history("letter")), 1)
         self.assertEqual(len(mails()), 1)
+
+    def test_collector_disputes_an_invoice_and_the_customer_leaves_the_queue(self):
+        collector = new_test_user(
+            self.env,
+            "tour_dispute_collector",
+            groups="base.group_user,account.group_account_invoice,"
+            "collection_queues.group_collection_user",
+            company_id=self.company.id,
+            name="Tour Dispute Collector",
+        )
+        late = self.env["collection.profile"].create(
+            {
+                "name": "Tour 31+ days",
+                "company_id": self.company.id,
+                "auto_sequence": True,
+                "sequence_number": 99,
+                "days_past_due_min": 31,
+                "days_past_due_max": 0,
+                "min_amount_past_due": 100,
+            }
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Disputing Customer", "is_company": True}
+        )
+        invoice = self.make_invoice(customer, 500, days_late=40)
+        Profile = self.env["collection.profile"]
+        Profile.refresh_queues(partners=customer.ids)
+        entry = self.entry_of(customer)
+        self.assertEqual(entry.profile_id, late)
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "collection_queues_invoice_dispute_tour",
+            login="tour_dispute_collector",
+        )
+        dispute = self.env["collection.dispute"].search(
+            [("partner_id", "=", customer.id), ("state", "=", "open")]
+        )
+        self.assertRecordValues(
+            dispute,
+            [
+                {
+                    "move_id": invoice.id,
+                    "user_id": collector.id,
+                    "amount": 500.0,
+                    "reason_id": self.env.ref(
+                        "collection_queues.dispute_reason_not_received"
+                    ).id,
+                }
+            ],
+        )
+        # What is past due is all in dispute: the next refresh lets the
+        # customer go.
+        Profile.refresh_queues(partners=customer.ids)
+        self.assertFalse(self.entry_of(customer))
+        self.env.invalidate_all()
+        self.assertRecordValues(entry, [{"state": "closed", "outcome": "disputed"}])
+        logged = entry.collection_activity_ids.filtered(
+            lambda line: line.activity_type_id.code == "dispute"
+        )
+        self.assertEqual(len(logged), 1)
+        self.assertEqual(logged.user_id, collector)
+        self.assertIn("Not received", logged.note)

@@ -375,3 +375,64 @@ registry.category("web_tour.tours").add("collection_queues_steps_tour", {
         },
     ],
 });
+
+// A collector opens a dispute from the invoice form: the invoice is picked
+// already, with all of its amount due; the badge and the customer's banner
+// show the dispute.
+registry.category("web_tour.tours").add("collection_queues_invoice_dispute_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_collection_banner:contains(Tour 31+ days)",
+        },
+        {
+            trigger:
+                ".o_form_view .o_statusbar_buttons button[name=action_collection_dispute]",
+            run: "click",
+        },
+        {
+            trigger:
+                ".modal .o_field_widget[name=partner_id]:contains(Tour Disputing Customer)",
+        },
+        {
+            trigger:
+                ".modal .o_field_widget[name=move_ids] .o_data_row:contains(500.00)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=amount] input:value(500.00)",
+        },
+        ...pickInDialog("reason_id", "Not received"),
+        {
+            trigger:
+                ".modal:contains(will not be requested until the dispute is closed)",
+        },
+        {
+            trigger: ".modal .modal-footer button:contains(Open Dispute)",
+            run: "click",
+        },
+        {
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .o_field_widget[name=collection_dispute_label]:contains(Disputed: Not received)",
+        },
+        {
+            // Disputed once: Close Dispute is offered in place of Dispute.
+            trigger:
+                ".o_form_view .o_statusbar_buttons:not(:has(button[name=action_collection_dispute])):has(button[name=action_collection_close_dispute])",
+        },
+        {
+            trigger: ".o_form_view .o_collection_banner:contains(1 invoice in dispute)",
+        },
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=partner_id] a:contains(Tour Disputing Customer)",
+            run: "click",
+        },
+        {
+            // A collector may not edit customers: the form opens read-only.
+            trigger: ".o_breadcrumb .active:contains(Tour Disputing Customer)",
+        },
+        {
+            trigger:
+                ".o_form_view:has(.oe_title:contains(Tour Disputing Customer)) .o_collection_banner:contains(1 invoice in dispute)",
+        },
+    ],
+});
