@@ -11,6 +11,7 @@ from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 # The customers' collection records, in an order their foreign keys allow.
 CUSTOMER_RECORD_MODELS = (
+    "collection.dispute",
     "collection.activity",
     "collection.promise",
     "collection.queue",
@@ -37,8 +38,8 @@ def post_init_hook(env):
 
 def uninstall_hook(env):
     """Uninstalling drops the addon's tables, and the customers' collection
-    records with them. They go first: they refer to the profiles and activity
-    types of the data files with restricting foreign keys, so Odoo could delete
+    records with them. They go first: they refer to the profiles, activity
+    types and dispute reasons of the data files with restricting foreign keys, so Odoo could delete
     none of those, and would look for them again once their tables are dropped,
     logging errors."""
     env.flush_all()

@@ -54,7 +54,11 @@ fingerprint() {  # DB
         UNION ALL
         SELECT 'promises', COUNT(*), MD5(STRING_AGG(CONCAT_WS(',', id, partner_id,
                company_id, state, amount, date), ';' ORDER BY id))
-          FROM collection_promise"
+          FROM collection_promise
+        UNION ALL
+        SELECT 'disputes', COUNT(*), MD5(STRING_AGG(CONCAT_WS(',', id, move_id,
+               partner_id, reason_id, state, amount, date, date_closed), ';' ORDER BY id))
+          FROM collection_dispute"
 }
 
 same_records() {  # DB BEFORE WHAT
