@@ -334,7 +334,11 @@ registry.category("web_tour.tours").add("collection_queues_steps_tour", {
                 ".o_form_view .o_form_saved .o_field_widget[name=step_ids] .o_data_row:contains(Tour reminder):contains(E-mail the Letter)",
         },
         {
-            trigger: ".o_menu_sections a:contains(Automatic Steps)",
+            trigger: ".o_menu_sections button:contains(Automatic Steps)",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Steps)",
             run: "click",
         },
         {
