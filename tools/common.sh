@@ -14,10 +14,10 @@ VAR_DIR="${VAR_DIR:-$REPO_ROOT/var}"
 ODOO_CONF="$VAR_DIR/odoo.conf"
 ADDON=collection_queues
 # Every addon of the repository: the main one and its bridges.
-ADDONS="collection_queues collection_queues_sale"
+ADDONS="collection_queues collection_queues_sale collection_queues_fieldservice collection_queues_helpdesk collection_queues_repair"
 ADDONS_CSV="${ADDONS// /,}"
 # What the cached database holds: Odoo's apps the addons build on.
-CACHE_MODULES="account,mail,sale"
+CACHE_MODULES="account,mail,sale,repair,fieldservice,helpdesk_mgmt"
 DB_USER="$(id -un)"
 export TZ=UTC PGHOST="${PGHOST:-/var/run/postgresql}"
 
@@ -79,7 +79,8 @@ ensure_postgres() {
 ensure_venv() {
     local stamp="$VENV/.requirements.sha1" want
     want=$(cat "$ODOO_SRC/requirements.txt" "$REPO_ROOT/requirements-dev.txt" \
-        "$REPO_ROOT/test-requirements.txt" | sha1sum | cut -d' ' -f1)
+        "$REPO_ROOT/test-requirements.txt" "$REPO_ROOT/oca-requirements.txt" \
+        | sha1sum | cut -d' ' -f1)
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
         return
     fi
@@ -90,14 +91,20 @@ ensure_venv() {
     # cbor2 5.4.2 only builds with an older setuptools: build it against the venv's own.
     "${pip[@]}" install --no-build-isolation "cbor2==5.4.2"
     "${pip[@]}" install -r "$ODOO_SRC/requirements.txt" -r "$REPO_ROOT/requirements-dev.txt"
+    "${pip[@]}" install --no-deps -r "$REPO_ROOT/oca-requirements.txt"
     echo "$want" >"$stamp"
+}
+
+# Where the OCA wheels put their addons: odoo/addons of the virtualenv.
+oca_addons_dir() {
+    echo "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/odoo/addons"
 }
 
 write_odoo_conf() {
     mkdir -p "$VAR_DIR"
     cat >"$ODOO_CONF" <<EOF
 [options]
-addons_path = $ODOO_SRC/odoo/addons,$REPO_ROOT
+addons_path = $ODOO_SRC/odoo/addons,$(oca_addons_dir),$REPO_ROOT
 db_host = False
 db_port = False
 db_user = $DB_USER

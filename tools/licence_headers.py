@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 
 HEADER = "# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).\n"
-ADDONS = ("collection_queues", "collection_queues_sale")
+ADDONS = (
+    "collection_queues",
+    "collection_queues_sale",
+    "collection_queues_fieldservice",
+    "collection_queues_helpdesk",
+    "collection_queues_repair",
+)
 
 
 def missing(root):

@@ -2,7 +2,8 @@
 # Odoo's own module operations, run for real on throwaway copies of databases full
 # of collection data:
 #  - with the addons' demo data: upgrading the addon (-u) and uninstalling the
-#    sales bridge keep every queue entry, history line and promise to pay;
+#    bridges (sales, field service, helpdesk, repairs) keep every queue entry,
+#    history line, promise to pay and dispute;
 #  - with and without demo data: uninstalling the addon logs no warning or error,
 #    and installing it again afterwards installs cleanly; with demo data, the
 #    demo reuses the records the uninstall left (those accounting keeps) and
@@ -130,10 +131,14 @@ with_demo() {
     same_records "$db" "$before" "upgrading $ADDON"
     log "Upgrading $ADDON keeps every record ($(tr '\n' ' ' <<<"$before" | cut -c1-120)...)"
 
-    rm -f "$OPS_DIR/demo_uninstall_sale.log"
-    uninstall "$db" collection_queues_sale "$OPS_DIR/demo_uninstall_sale.log"
-    same_records "$db" "$before" "uninstalling collection_queues_sale"
-    log "Uninstalling collection_queues_sale keeps every record"
+    local bridge
+    for bridge in $ADDONS; do
+        [ "$bridge" = "$ADDON" ] && continue
+        rm -f "$OPS_DIR/demo_uninstall_$bridge.log"
+        uninstall "$db" "$bridge" "$OPS_DIR/demo_uninstall_$bridge.log"
+        same_records "$db" "$before" "uninstalling $bridge"
+        log "Uninstalling $bridge keeps every record"
+    done
 
     rm -f "$OPS_DIR/demo_uninstall.log"
     uninstall "$db" "$ADDON" "$OPS_DIR/demo_uninstall.log"

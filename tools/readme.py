@@ -15,7 +15,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("collection_queues", "collection_queues_sale")
+ADDONS = (
+    "collection_queues",
+    "collection_queues_sale",
+    "collection_queues_fieldservice",
+    "collection_queues_helpdesk",
+    "collection_queues_repair",
+)
 
 # (fragment, section title), in the order of OCA's readme generator.
 SECTIONS = [

@@ -2,8 +2,9 @@
 # Set up what is missing, then run Odoo at http://localhost:8069 on a database with
 # the addons, the Sales app and their demo data (created on the first run, updated
 # when the addons changed since), French loaded. Log in as admin / admin (manager),
-# collector / collector, collecteur / collecteur (in French) or sales / sales (the
-# Sales app only).
+# collector / collector, collecteur / collecteur (in French), sales / sales (the
+# Sales app only), dispatcher / dispatcher (Field Service only), agent / agent
+# (Helpdesk only) or technician / technician (Inventory and Repairs only).
 source "$(dirname "$0")/common.sh"
 
 setup
@@ -29,5 +30,5 @@ elif [ "$(cat "$stamp" 2>/dev/null)" != "$addon_hash" ]; then
     extra=(-u "$ADDONS_CSV")
     echo "$addon_hash" >"$stamp"
 fi
-log "Odoo on http://localhost:${ODOO_HTTP_PORT:-8069} (database $DB; admin / admin, collector / collector, collecteur / collecteur, sales / sales)"
+log "Odoo on http://localhost:${ODOO_HTTP_PORT:-8069} (database $DB; admin / admin, collector / collector, collecteur / collecteur, sales / sales, dispatcher / dispatcher, agent / agent, technician / technician)"
 odoo -d "$DB" --db-filter="^$DB\$" "${extra[@]}" "$@"

@@ -3,7 +3,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import new_test_user
+from odoo.tests import Form, new_test_user
 from odoo.tools import SQL
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -11,6 +11,31 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 # Every scenario counts days from this refresh date, so windows are exact; it is
 # the real today, as refreshes more than a year away are refused.
 TODAY = fields.Date.today()
+
+
+# The fields the banner widget reads (its fieldDependencies).
+BANNER_WIDGET_FIELDS = (
+    "in_collections",
+    "collection_status_id",
+    "collection_queue_name",
+    "collection_collector_id",
+    "collection_promise_summary",
+    "collection_dispute_summary",
+    "collection_banner_severity",
+)
+
+
+class BannerForm(Form):
+    """A form as the web client runs it: the arch only names the banner widget,
+    the client adds the fields the widget declares to every onchange."""
+
+    def _process_view(self, tree, model, level=2):
+        view = super()._process_view(tree, model, level)
+        if tree.xpath("//widget[@name='collection_banner']"):
+            for name, info in model.fields_get(list(BANNER_WIDGET_FIELDS)).items():
+                view["fields"].setdefault(name, info)
+                view["fields_spec"].setdefault(name, {})
+        return view
 
 
 def days_ago(days):
