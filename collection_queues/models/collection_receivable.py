@@ -41,14 +41,17 @@ class CollectionReceivable(models.AbstractModel):
         return self._open_items_sql(date, companies, partners, with_line_id=True)
 
     @api.model
-    def _open_items_sql(self, date, companies, partners=None, with_line_id=False):
+    def _open_items_sql(
+        self, date, companies, partners=None, with_line_id=False, with_claimable=True
+    ):
         """The open receivable items, as Odoo's Aged Receivable counts them: posted
         journal items on (trade) receivable accounts, not reconciled, with a
         residual; credits (negative residuals) included. Columns: ``company_id``,
         ``partner_id`` (commercial partner), ``days`` past due as of ``date``,
         ``residual`` (company currency) and ``claimable``: the residual less the
         part of it in open dispute (an invoice's disputed share of its amount due,
-        the same share of each of its instalments)."""
+        the same share of each of its instalments); without ``claimable`` when
+        not ``with_claimable`` (a caller that knows nothing is in dispute)."""
         conditions = [
             SQL("line.account_id = ANY(%s)", self._receivable_account_ids(companies)),
             SQL("line.parent_state = 'posted'"),
@@ -72,15 +75,9 @@ class CollectionReceivable(models.AbstractModel):
             conditions.append(SQL("line.partner_id = ANY(%s)", contact_ids))
         # Without an open dispute in the companies, nothing to join: the
         # refresh of a book without disputes costs what it did before them.
-        self.env["collection.dispute"].flush_model(["state", "company_id"])
-        self.env.cr.execute(
-            SQL(
-                "SELECT 1 FROM collection_dispute WHERE state = 'open' "
-                "AND company_id = ANY(%s) LIMIT 1",
-                companies.ids,
-            )
-        )
-        if self.env.cr.fetchone():
+        if not with_claimable:
+            claimable, disputes = None, SQL()
+        elif self._open_disputes_in(companies):
             claimable = SQL(
                 """
                 CASE WHEN dispute.share IS NULL OR line.amount_residual <= 0
@@ -111,19 +108,32 @@ class CollectionReceivable(models.AbstractModel):
             SELECT %(line_id)s line.company_id,
                    partner.commercial_partner_id AS partner_id,
                    %(date)s::date - COALESCE(line.date_maturity, line.date) AS days,
-                   line.amount_residual::float8 AS residual,
-                   %(claimable)s AS claimable
+                   line.amount_residual::float8 AS residual
+                   %(claimable)s
               FROM account_move_line line
               JOIN res_partner partner ON partner.id = line.partner_id
               %(disputes)s
              WHERE %(conditions)s
             """,
             date=date,
-            claimable=claimable,
+            claimable=SQL(", %s AS claimable", claimable) if claimable else SQL(),
             disputes=disputes,
             conditions=SQL(" AND ").join(conditions),
             line_id=SQL("line.id AS line_id,") if with_line_id else SQL(),
         )
+
+    @api.model
+    def _open_disputes_in(self, companies):
+        """Whether an invoice of the companies is in open dispute."""
+        self.env["collection.dispute"].flush_model(["state", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM collection_dispute WHERE state = 'open' "
+                "AND company_id = ANY(%s) LIMIT 1",
+                companies.ids,
+            )
+        )
+        return bool(self.env.cr.fetchone())
 
     @api.model
     def _receivable_account_ids(self, companies):
