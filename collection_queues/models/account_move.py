@@ -25,6 +25,7 @@ class AccountMove(models.Model):
     collection_dispute_label = fields.Char(
         string="Dispute",
         compute="_compute_collection_dispute_label",
+        groups="base.group_user",
         help="The reason of the invoice's open dispute: its disputed amount is not "
         "chased until the dispute is closed.",
     )
@@ -66,6 +67,12 @@ class AccountMove(models.Model):
         note = arguments.text_arg(self.env, note, self.env._("The note"))
         if amount is not False and amount is not None:
             amount = arguments.amount_arg(self.env, amount, self.env._("The amount"))
+            # As stored: to the cent (of the company's currency, checked below).
+            amount = self.env.company.currency_id.round(amount)
+            if amount <= 0:
+                raise UserError(
+                    self.env._("The amount disputed is a positive number of cents.")
+                )
             if len(self) > 1:
                 raise UserError(
                     self.env._("A disputed amount is for one invoice at a time.")

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -142,11 +144,18 @@ class CollectionBannerMixin(models.AbstractModel):
             entries[company] = self.env["collection.queue"]._current_entries(
                 partners, company
             )
+        # The disputes counted as the entry shown counts them: in the entry's
+        # company and its branches (a branch's record shows its parent's entry).
+        Dispute = self.env["collection.dispute"]
+        customers_of = defaultdict(set)
+        for found in entries.values():
+            for entry in found.values():
+                customers_of[entry.company_id].add(entry.partner_id.id)
         disputes = {
-            company: self.env["collection.dispute"]._open_counts(
-                self.env["res.partner"].browse(list(found)), company
+            company: Dispute._open_counts(
+                self.env["res.partner"].browse(sorted(ids)), company
             )
-            for company, found in entries.items()
+            for company, ids in customers_of.items()
         }
         empty = self.env["collection.queue"]
         # The entry and queue themselves only for who may open them (a collector
@@ -175,9 +184,9 @@ class CollectionBannerMixin(models.AbstractModel):
             record.collection_promise_summary = (
                 promise._describe() if promise.state == "open" else False
             )
-            record.collection_dispute_summary = self.env[
-                "collection.dispute"
-            ]._count_text(disputes.get(company, {}).get(partner.id, 0))
+            record.collection_dispute_summary = Dispute._count_text(
+                disputes.get(entry.company_id, {}).get(entry.partner_id.id, 0)
+            )
 
     @api.model
     def _collection_invalidate_banners(self):

@@ -184,6 +184,10 @@ class CollectionDispute(models.Model):
         :return: True
         """
         self._check_user()
+        if accepted is None:
+            raise UserError(
+                self.env._("Say whether the dispute is accepted (True) or not (False).")
+            )
         accepted = arguments.flag_arg(self.env, accepted, self.env._("Accepted"))
         resolution = arguments.text_arg(self.env, resolution, self.env._("Resolution"))
         if not resolution or not resolution.strip():

@@ -425,7 +425,8 @@ class CollectionKpi(models.AbstractModel):
             "by_owner": by("user_id"),
             "closed": sum(closed.values()),
             "accepted": closed.get("accepted", 0),
-            "days_to_close": days,
+            # No average of nothing: False with its reason, not 0.
+            "days_to_close": days if sum(closed.values()) else None,
         }
 
     @api.model

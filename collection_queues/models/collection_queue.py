@@ -190,12 +190,15 @@ class CollectionQueue(models.Model):
 
     def _search_dispute_count(self, operator, value):
         """Entries by their customer's number of invoices in open dispute: ``>
-        0`` (or ``!= 0``) for those with any."""
-        if operator not in (">", "!=", "=") or not isinstance(value, int):
+        0`` (or ``!= 0``) for those with any, ``= 0`` (or ``<= 0``) for those
+        with none."""
+        if (operator, value) not in {(">", 0), ("!=", 0), ("=", 0), ("<=", 0)} or (
+            isinstance(value, bool)
+        ):
             raise UserError(
                 self.env._(
                     "Entries are searched by their invoices in dispute with > 0, "
-                    "!= 0 or = 0."
+                    "!= 0, = 0 or <= 0."
                 )
             )
         # In the entry's company or one of its branches, as the count.
@@ -212,9 +215,7 @@ class CollectionQueue(models.Model):
             """,
             "%",
         )
-        positive = (operator in (">", "!=") and value == 0) or (
-            operator == "=" and value != 0
-        )
+        positive = operator in (">", "!=")
         return [("id", "in" if positive else "not in", with_disputes)]
 
     def action_open_disputes(self):

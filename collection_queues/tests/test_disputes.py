@@ -263,6 +263,7 @@ class TestDisputes(CollectionCase):
             {self.collector.name: 1, self.env.user.name: 1},
         )
         self.assertIs(result["dispute_accepted_share"], False)
+        self.assertIs(result["dispute_days_to_close"], False, "not 0: none closed")
         self.assertIn("dispute_accepted_share", result["not_meaningful"])
         dashboard = (
             self.env["collection.kpi.dashboard"]
@@ -279,3 +280,46 @@ class TestDisputes(CollectionCase):
         self.assertEqual(result["disputes_closed"], 1)
         self.assertEqual(result["dispute_accepted_share"], 100.0)
         self.assertEqual(result["dispute_days_to_close"], 0.0)
+
+    def test_what_probing_found(self):
+        """Refusals and visibility found wanting by an RPC probe."""
+        dispute = self.dispute(self.old, user=self.collector)
+        # A queue closed to the collector in a company she does not work in
+        # hides nothing of this company's disputes.
+        company_b = self.setup_other_company(name="Company E")["company"]
+        other = self.make_user("dispute_other_b", "base.group_user")
+        queue_b = self.Profile.with_company(company_b).create(
+            {
+                "name": "Closed elsewhere",
+                "company_id": company_b.id,
+                "user_ids": [(6, 0, other.ids)],
+            }
+        )
+        self.acme.with_company(company_b).with_context(
+            allowed_company_ids=company_b.ids
+        ).collection_put_in_queue(queue_b.id)
+        self.assertEqual(
+            self.env["collection.dispute"].with_user(self.collector).search([]),
+            dispute,
+        )
+        # A dialog is its user's.
+        wizard = (
+            self.env["collection.dispute.close.wizard"]
+            .with_context(active_model="collection.dispute", active_ids=dispute.ids)
+            .create({"accepted": "rejected", "resolution": "Mine"})
+        )
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.collector).read(["resolution"])
+        # Searches by the number of disputes: with none, or with some.
+        entry = self.entry(self.acme)
+        self.assertIn(entry, self.Queue.search([("dispute_count", ">", 0)]))
+        self.assertNotIn(entry, self.Queue.search([("dispute_count", "<=", 0)]))
+        for operator, value in (("=", 3), (">", 5), (">", -1), ("!=", 3)):
+            with self.assertRaises(UserError):
+                self.Queue.search([("dispute_count", operator, value)])
+        # An outcome is said, not guessed; an amount is of cents at least.
+        with self.assertRaisesRegex(UserError, "accepted"):
+            dispute.collection_close(None, "Nothing said")
+        self.assertEqual(dispute.state, "open")
+        with self.assertRaisesRegex(UserError, "cents"):
+            self.recent.collection_dispute(self.pricing.id, amount=0.001)
