@@ -160,3 +160,26 @@ class TestDisputeScreens(CollectionCase):
                     "resolution": "No",
                 }
             )
+
+    def test_working_in_a_branch_only_shows_nothing_of_a_closed_queue(self):
+        """A branch's invoices count in its parent's entry: working in the
+        branch alone, the collector still meets the parent's closed queue."""
+        branch = self.make_branch("Harbour Branch")
+        self.collector.company_ids |= branch
+        invoice = self.make_invoice(self.acme, 300, due=days_ago(50), company=branch)
+        self.p_91.user_ids = self.make_user(
+            "dispute_screen_branch_other",
+            "base.group_user,collection_queues.group_collection_user",
+        )
+        in_branch = {"allowed_company_ids": branch.ids}
+        Wizard = (
+            self.env["collection.dispute.wizard"]
+            .with_user(self.collector)
+            .with_context(**in_branch)
+        )
+        with self.assertRaises(AccessError):
+            Wizard.with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).default_get(["partner_id", "move_ids"])
+        with self.assertRaises(AccessError):
+            Wizard.create({"partner_id": self.acme.id, "reason_id": self.pricing.id})

@@ -158,7 +158,9 @@ class CollectionDisputeWizard(models.TransientModel):
 
     @api.model
     def _check_customers(self, customers):
-        """Refuse (AccessError) customers with an entry the user may not open."""
+        """Refuse (AccessError) customers with an entry the user may not open:
+        in the user's companies or their parent companies (a branch's invoices
+        count in its parent's entry)."""
         if self.env.su or not customers:
             return
         entries = (
@@ -167,7 +169,7 @@ class CollectionDisputeWizard(models.TransientModel):
             .search(
                 [
                     ("partner_id", "in", customers.commercial_partner_id.ids),
-                    ("company_id", "in", self.env.companies.ids),
+                    ("company_id", "in", self.env.companies.sudo().parent_ids.ids),
                     ("state", "=", "open"),
                 ]
             )
