@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import collection_checked_dialog
 from . import collection_action_wizard
 from . import collection_placement_wizard
 from . import collection_log_wizard

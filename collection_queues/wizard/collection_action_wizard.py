@@ -11,6 +11,7 @@ class CollectionActionWizard(models.AbstractModel):
     of either, "select all" included), and a line saying what will happen."""
 
     _name = "collection.action.wizard"
+    _inherit = ["collection.checked.dialog"]
     _description = "Collection Action Dialog"
 
     partner_ids = fields.Many2many(
@@ -26,21 +27,8 @@ class CollectionActionWizard(models.AbstractModel):
             values["partner_ids"] = [Command.set(self._context_customers().ids)]
         return values
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_readable(vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_readable([vals])
-        return super().write(vals)
-
-    def onchange(self, values, field_names, fields_spec):
-        self._check_readable([values])
-        return super().onchange(values, field_names, fields_spec)
-
     @api.model
-    def _check_readable(self, vals_list):
+    def _check_values(self, vals_list):
         """Values naming queues, entries or customers the user may not open
         are refused: the dialog would show their names and figures."""
         arguments.check_readable_values(self, vals_list)

@@ -40,6 +40,7 @@ class CollectionDisputeWizard(models.TransientModel):
     customer's entry or the customer's form."""
 
     _name = "collection.dispute.wizard"
+    _inherit = ["collection.checked.dialog"]
     _description = "Dispute Invoices"
 
     partner_id = fields.Many2one(
@@ -115,19 +116,6 @@ class CollectionDisputeWizard(models.TransientModel):
             if len(moves) == 1:
                 values["move_ids"] = [fields.Command.set(moves.ids)]
         return values
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_values(vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_values([vals])
-        return super().write(vals)
-
-    def onchange(self, values, field_names, fields_spec):
-        self._check_values([values])
-        return super().onchange(values, field_names, fields_spec)
 
     @api.model
     def _check_values(self, vals_list):
@@ -276,6 +264,7 @@ class CollectionDisputeCloseWizard(models.TransientModel):
     """Close open disputes: accepted (a credit note follows) or rejected."""
 
     _name = "collection.dispute.close.wizard"
+    _inherit = ["collection.checked.dialog"]
     _description = "Close Disputes"
 
     dispute_ids = fields.Many2many(
@@ -313,19 +302,6 @@ class CollectionDisputeCloseWizard(models.TransientModel):
         if disputes:
             values["dispute_ids"] = [fields.Command.set(disputes.ids)]
         return values
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_values(vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_values([vals])
-        return super().write(vals)
-
-    def onchange(self, values, field_names, fields_spec):
-        self._check_values([values])
-        return super().onchange(values, field_names, fields_spec)
 
     @api.model
     def _check_values(self, vals_list):
