@@ -23,12 +23,15 @@ class CollectionKpi(models.AbstractModel):
     _description = "Collection KPIs"
 
     @api.model
+    @api.readonly
     @arguments.public_method
     def get_kpis(self, date_from, date_to, company=None):
         """DSO (countback), best possible DSO, average days delinquent, CEI,
         receivables by queue and aging bucket at ``date_to``, promise kept rate
         and the amounts collected while in collections, for ``company`` (default:
-        the current one) and its branches, in the company's currency.
+        the current one) and its branches, in the company's currency. Read only:
+        through the web client, a read replica serves it when Odoo has one
+        (``db_replica_host``).
 
         :param date_from: first day of the period (a date or ``YYYY-MM-DD``)
         :param date_to: last day of the period

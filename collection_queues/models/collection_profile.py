@@ -459,7 +459,8 @@ class CollectionProfile(models.Model):
             ``YYYY-MM-DD``; default today); more than a year away from today
             only for a dry run.
         :param dry_run: plan only, change nothing; the result then also lists the
-            planned changes under ``changes``.
+            planned changes under ``changes``. The same as ``preview_refresh``,
+            which is read only (a read replica may serve it).
         :return: dict with the counts ``added``, ``moved``, ``removed``,
             ``unchanged``; ``skipped_companies``, the names of the companies
             being refreshed by someone else at the same time; ``deferred``, the
@@ -474,13 +475,14 @@ class CollectionProfile(models.Model):
             raise AccessError(
                 self.env._("Only collections managers can refresh the queues.")
             )
-        dry_run = arguments.flag_arg(self.env, dry_run, self.env._("Dry run"))
+        if arguments.flag_arg(self.env, dry_run, self.env._("Dry run")):
+            return self.preview_refresh(partners=partners, date=date)
         if partners is not None:
             partners = arguments.records_arg(
                 self.env, "res.partner", partners, self.env._("customers")
             ).commercial_partner_id
         date, far = self._run_date(date, self.env._("Refresh date"))
-        if far and not dry_run:
+        if far:
             raise UserError(
                 self.env._(
                     "A refresh as of %(date)s, more than a year from today, would "
@@ -491,7 +493,41 @@ class CollectionProfile(models.Model):
             )
         companies = self._run_companies()
         return self.env["collection.sequencer"]._refresh(
-            companies, partners=partners, date=date, dry_run=dry_run
+            companies, partners=partners, date=date
+        )
+
+    @api.model
+    @api.readonly
+    @arguments.public_method
+    def preview_refresh(self, partners=None, date=None):
+        """What ``refresh_queues`` would do, changing nothing: its dry run.
+        Read only: through the web client, a read replica serves it when Odoo
+        has one (``db_replica_host``).
+
+        :param partners: commercial partners (records, an id or a list of ids);
+            None for all.
+        :param date: the date the days past due are counted from (a date or
+            ``YYYY-MM-DD``; default today), as far from today as wished.
+        :return: dict with the counts ``added``, ``moved``, ``removed``,
+            ``unchanged`` a refresh would make; ``changes``, the planned
+            changes: a list of dicts with ``partner_id``, ``company_id``,
+            ``action``, ``from_profile_id``, ``profile_id`` and ``reason``;
+            ``skipped_companies`` and ``deferred``, empty (a preview holds no
+            company and changes no customer).
+        """
+        if not self.env.su and not self.env.user.has_group(
+            "collection_queues.group_collection_manager"
+        ):
+            raise AccessError(
+                self.env._("Only collections managers can refresh the queues.")
+            )
+        if partners is not None:
+            partners = arguments.records_arg(
+                self.env, "res.partner", partners, self.env._("customers")
+            ).commercial_partner_id
+        date, _far = self._run_date(date, self.env._("Refresh date"))
+        return self.env["collection.sequencer"]._refresh(
+            self._run_companies(), partners=partners, date=date, dry_run=True
         )
 
     def action_refresh_queues(self):
@@ -502,7 +538,21 @@ class CollectionProfile(models.Model):
     @api.model
     def _refresh_notification(self, result):
         """A notification telling what a refresh did."""
-        message = self.env._(
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Collection queues refreshed"),
+                "message": self._refresh_summary(result),
+                "type": "warning" if result["skipped_companies"] else "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _refresh_summary(self, result):
+        """What a refresh did, in a sentence or two."""
+        summary = self.env._(
             "%(added)s added, %(moved)s moved, %(removed)s removed, "
             "%(unchanged)s unchanged.",
             added=result["added"],
@@ -511,20 +561,11 @@ class CollectionProfile(models.Model):
             unchanged=result["unchanged"],
         )
         if result["skipped_companies"]:
-            message += " " + self.env._(
+            summary += " " + self.env._(
                 "Skipped, already being refreshed: %(companies)s.",
                 companies=", ".join(result["skipped_companies"]),
             )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Collection queues refreshed"),
-                "message": message,
-                "type": "warning" if result["skipped_companies"] else "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return summary
 
     def action_open_entries(self):
         self.ensure_one()

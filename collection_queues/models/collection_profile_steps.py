@@ -30,7 +30,8 @@ class CollectionProfile(models.Model):
 
         :param date: a date or ``YYYY-MM-DD`` (default today); more than a
             year from today only for a dry run
-        :param dry_run: change nothing, say what would run
+        :param dry_run: change nothing, say what would run: the same as
+            ``preview_steps``, which is read only (a read replica may serve it)
         :return: ``{'done': [...], 'held': [...], 'skipped': [...]}``, lists
             of dicts with ``partner_id``, ``entry_id``, ``profile_id``,
             ``step_id``, ``action`` and, for the held ones, ``reason``.
@@ -42,9 +43,10 @@ class CollectionProfile(models.Model):
             raise AccessError(
                 self.env._("Only collections managers run the automatic steps.")
             )
-        dry_run = arguments.flag_arg(self.env, dry_run, self.env._("Dry run"))
+        if arguments.flag_arg(self.env, dry_run, self.env._("Dry run")):
+            return self.preview_steps(date=date)
         date, far = self._run_date(date, self.env._("Date of the steps"))
-        if far and not dry_run:
+        if far:
             raise UserError(
                 self.env._(
                     "Steps as of %(date)s, more than a year from today, would "
@@ -53,8 +55,32 @@ class CollectionProfile(models.Model):
                     date=date,
                 )
             )
+        result = self.env["collection.step.run"]._run(self._run_companies(), date)
+        result.pop("last_entry_id")
+        return result
+
+    @api.model
+    @api.readonly
+    @arguments.public_method
+    def preview_steps(self, date=None):
+        """What ``collection_run_steps`` would run as of ``date``, changing
+        nothing: its dry run. Read only: through the web client, a read replica
+        serves it when Odoo has one (``db_replica_host``).
+
+        :param date: a date or ``YYYY-MM-DD`` (default today), as far from
+            today as wished
+        :return: ``{'done': [...], 'held': [...], 'skipped': [...]}``, what a
+            run would do, as ``collection_run_steps`` returns it.
+        """
+        if not self.env.su and not self.env.user.has_group(
+            "collection_queues.group_collection_manager"
+        ):
+            raise AccessError(
+                self.env._("Only collections managers run the automatic steps.")
+            )
+        date, _far = self._run_date(date, self.env._("Date of the steps"))
         result = self.env["collection.step.run"]._run(
-            self._run_companies(), date, dry_run=dry_run
+            self._run_companies(), date, dry_run=True
         )
         result.pop("last_entry_id")
         return result
@@ -94,23 +120,28 @@ class CollectionProfile(models.Model):
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
         after = int(params.get_param(STEPS_AFTER_PARAM) or 0)
-        companies = self.env["res.company"].sudo().search([])
-        result = (
-            self.env["collection.step.run"]
-            .sudo()
-            .with_context(allowed_company_ids=companies.ids)
-            ._run(
-                companies,
-                fields.Date.context_today(self),
-                after=after,
-                limit=STEPS_BATCH,
-            )
+        done, last_entry_id = self._run_steps_batch(
+            fields.Date.context_today(self), after
         )
-        done = len(result["done"])
-        if result["last_entry_id"] > after:
-            params.set_param(STEPS_AFTER_PARAM, str(result["last_entry_id"]))
+        if last_entry_id:
+            params.set_param(STEPS_AFTER_PARAM, str(last_entry_id))
             self.env["ir.cron"]._notify_progress(done=done, remaining=1)
         else:
             params.set_param(STEPS_DUE_PARAM, False)
             params.set_param(STEPS_AFTER_PARAM, False)
             self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+
+    @api.model
+    def _run_steps_batch(self, date, after):
+        """The automatic steps due as of ``date`` in every company, for a batch
+        of the open entries after the entry ``after``: how many ran, and the
+        last entry of the batch (0 when no entry was left)."""
+        companies = self.env["res.company"].sudo().search([])
+        result = (
+            self.env["collection.step.run"]
+            .sudo()
+            .with_context(allowed_company_ids=companies.ids)
+            ._run(companies, date, after=after, limit=STEPS_BATCH)
+        )
+        last_entry_id = result["last_entry_id"]
+        return len(result["done"]), last_entry_id if last_entry_id > after else 0

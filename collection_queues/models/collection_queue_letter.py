@@ -255,7 +255,9 @@ class CollectionQueue(models.Model):
             or ``email`` (one e-mail per customer with the letter attached, queued
             in Odoo's mail queue)
         :return: with ``print``, the report action; with ``email``,
-            ``{'sent': [partner ids], 'no_email': [partner ids]}``
+            ``{'sent': [partner ids], 'no_email': [partner ids]}``; when the
+            letters are made in the background instead (a job queue installed
+            and many customers), ``{'queued': [partner ids]}``
         """
         self._check_letter_user()
         if channel not in LETTER_CHANNELS:
@@ -288,7 +290,11 @@ class CollectionQueue(models.Model):
                     customers=", ".join(closed.partner_id.mapped("display_name")),
                 )
             )
-        templates = self._letter_templates(template)
+        return self._deliver_letters(self._letter_templates(template), channel)
+
+    def _deliver_letters(self, templates, channel):
+        """Print or e-mail the letters (``{entry: template}``) of these entries,
+        checked; what ``collection_send_letters`` returns."""
         if channel == "print":
             self._log_letters(templates, channel)
             return self.env.ref(LETTER_REPORT).report_action(

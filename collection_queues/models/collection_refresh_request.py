@@ -43,6 +43,11 @@ class CollectionRefreshRequest(models.Model):
                 partners.ids,
             )
         )
+        self._schedule_refresh(partners)
+
+    @api.model
+    def _schedule_refresh(self, partners):
+        """Have the requests just made for ``partners`` done soon."""
         self._trigger_refresh()
 
     @api.model
@@ -53,9 +58,19 @@ class CollectionRefreshRequest(models.Model):
 
     @api.model
     def _enqueue_all(self):
-        """Queue every customer a refresh may change: those in a queue, and those
-        with an item old enough for some sequenced profile's window (nobody
-        else can meet one)."""
+        """Queue every customer a refresh may change."""
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO collection_refresh_request (partner_id) %s",
+                self._candidates_sql(),
+            )
+        )
+
+    @api.model
+    def _candidates_sql(self):
+        """The customers a refresh may change (``partner_id``, possibly twice):
+        those in a queue, and those with an item old enough for some sequenced
+        profile's window (nobody else can meet one)."""
         self.env.flush_all()
         profiles = self.env["collection.profile"].sudo()
         youngest = profiles._read_group(
@@ -76,15 +91,9 @@ class CollectionRefreshRequest(models.Model):
                 open_items,
                 youngest,
             )
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO collection_refresh_request (partner_id)
-                %s
-                SELECT partner_id FROM collection_queue WHERE state = 'open'
-                """,
-                candidates,
-            )
+        return SQL(
+            "%s SELECT partner_id FROM collection_queue WHERE state = 'open'",
+            candidates,
         )
 
     @api.model
@@ -114,22 +123,7 @@ class CollectionRefreshRequest(models.Model):
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
         partner_ids = list(dict.fromkeys(partner_id for _id, partner_id in rows))
-        last_id = rows[-1][0]
-        partners = self.env["res.partner"].browse(partner_ids)
-        # Promises first: one kept by the payment that takes the customer out of
-        # collections is judged on that payment.
-        self.env["collection.promise"]._evaluate(partners)
-        companies = self.env["res.company"].sudo().search([])
-        result = (
-            self.env["collection.sequencer"]
-            .sudo()
-            .with_context(allowed_company_ids=companies.ids)
-            ._refresh(
-                companies,
-                partners=partners,
-                date=fields.Date.context_today(self),
-            )
-        )
+        result = self._refresh_requested(partner_ids, [id_ for id_, _p in rows])
         if result["skipped_companies"]:
             # Another refresh holds these companies: leave the requests for later.
             _logger.info(
@@ -139,18 +133,41 @@ class CollectionRefreshRequest(models.Model):
             self._trigger_refresh(delay=timedelta(minutes=1))
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
-        # Done: these customers' requests up to the last one read (the refresh
-        # saw the changes they were made for); later ones wait for the next batch.
-        self.env.cr.execute(
-            SQL(
-                """
-                DELETE FROM collection_refresh_request
-                 WHERE partner_id = ANY(%s) AND id <= %s
-                """,
-                partner_ids,
-                last_id,
-            )
-        )
         self.env.cr.execute("SELECT COUNT(*) FROM collection_refresh_request")
         remaining = self.env.cr.fetchone()[0]
         self.env["ir.cron"]._notify_progress(done=len(partner_ids), remaining=remaining)
+
+    @api.model
+    def _refresh_requested(self, partner_ids, request_ids, date=None, wait=False):
+        """Refresh these customers in every company and drop the requests read
+        for them (``request_ids``); with ``wait``, wait for a company another
+        refresh holds, else leave it and keep the requests.
+
+        Everything is recomputed from the facts, in the caller's transaction:
+        run again after a crash or a retry, it finds what is already done and
+        logs nothing twice.
+        """
+        partners = self.env["res.partner"].browse(partner_ids).exists()
+        date = date or fields.Date.context_today(self)
+        # Promises first: one kept by the payment that takes the customer out of
+        # collections is judged on that payment.
+        self.env["collection.promise"]._evaluate(partners, date=date)
+        companies = self.env["res.company"].sudo().search([])
+        result = (
+            self.env["collection.sequencer"]
+            .sudo()
+            .with_context(allowed_company_ids=companies.ids)
+            ._refresh(companies, partners=partners, date=date, wait=wait)
+        )
+        if result["skipped_companies"]:
+            return result
+        # Done: the requests read before the facts were (the refresh saw the
+        # changes they were made for). Not a range of ids: a request committed
+        # meanwhile may have a lower id than one read, and waits for its turn.
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM collection_refresh_request WHERE id = ANY(%s)",
+                request_ids,
+            )
+        )
+        return result

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import itertools
 import logging
 from collections import namedtuple
 from collections.abc import Callable
@@ -16,6 +17,16 @@ _logger = logging.getLogger(__name__)
 # Namespace of the PostgreSQL advisory locks that keep two refreshes of the same
 # company from running at the same time (the second key is the company id).
 REFRESH_LOCK_NAMESPACE = 0x6371  # "cq"
+
+# The settings of the facts query. JIT-compiling the many filtered aggregates costs
+# more than it saves on a query that runs once; sorting a million items in
+# PostgreSQL's default 4 MB of memory spills to disk.
+FACTS_QUERY_SETTINGS = {"jit": "off", "work_mem": "32MB"}
+
+# Numbers the cursors a dry run reads its facts through: unique in a session, so
+# that one left open (a reading given up midway, until the transaction ends)
+# never stands in the way of the next.
+_facts_cursor_numbers = itertools.count(1)
 
 
 class RefreshScope(NamedTuple):
@@ -44,9 +55,11 @@ class CollectionSequencer(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _refresh(self, companies, partners=None, date=None, dry_run=False):
+    def _refresh(self, companies, partners=None, date=None, dry_run=False, wait=False):
         """Re-sequence ``partners`` (commercial partners; None: all) in
         ``companies`` as of ``date``. See ``collection.profile.refresh_queues``.
+        With ``wait``, a company another refresh holds is refreshed once that
+        one ends rather than skipped.
 
         A customer whose change conflicts with a concurrent transaction (a user
         working on it meanwhile) is left out, named in ``deferred`` and queued
@@ -57,11 +70,11 @@ class CollectionSequencer(models.AbstractModel):
         result = {"added": 0, "moved": 0, "removed": 0, "unchanged": 0}
         if dry_run:
             result["changes"] = []
-        scopes, skipped = self._scopes(companies, lock=not dry_run)
+        scopes, skipped = self._scopes(companies, lock=not dry_run, wait=wait)
         result["skipped_companies"] = [company.display_name for company in skipped]
         deferred = set()
         for scope in scopes if partners is None or partners else ():
-            for rows in self._fetch_facts(scope, partners, date):
+            for rows in self._fetch_facts(scope, partners, date, readonly=dry_run):
                 decisions = self._decide(scope, rows)
                 if dry_run:
                     result["changes"].extend(self._describe(scope, decisions, date))
@@ -130,10 +143,11 @@ class CollectionSequencer(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _scopes(self, companies, lock=True):
+    def _scopes(self, companies, lock=True, wait=False):
         """The companies that have sequenced queues (or customers the rules placed),
         each with its rules; with ``lock``, those another refresh holds are
-        skipped."""
+        skipped (with ``wait``, waited for: in company order, so that two
+        waiting refreshes never wait for each other)."""
         companies = companies.sudo()
         profile_companies = (
             self.env["collection.profile"]
@@ -163,7 +177,7 @@ class CollectionSequencer(models.AbstractModel):
         scopes, skipped = [], self.env["res.company"]
         for company in active.sorted("id"):
             if lock and not sql.try_transaction_lock(
-                self.env.cr, REFRESH_LOCK_NAMESPACE, company.id
+                self.env.cr, REFRESH_LOCK_NAMESPACE, company.id, wait=wait
             ):
                 _logger.info(
                     "Collection queues of %s are already being refreshed: skipped",
@@ -245,11 +259,15 @@ class CollectionSequencer(models.AbstractModel):
         )
 
     @api.model
-    def _fetch_facts(self, scope, partners, date, everyone=False):
+    def _fetch_facts(self, scope, partners, date, everyone=False, readonly=False):
         """Yield, in chunks, one row of facts per customer of the company who has an
         open entry or might meet a sequenced profile (the amount in its window
         exceeds its minimum); with ``everyone``, per customer of ``partners`` with
-        open items. PostgreSQL aggregates every open item, once."""
+        open items. PostgreSQL aggregates every open item, once.
+
+        With ``readonly`` (a dry run), the same query creates nothing on the
+        way: its rows come through a cursor (``_stream_facts``), which a
+        read-only transaction, a read replica's too, allows."""
         rules = scope.rules
         Receivable = self.env["collection.receivable"]
         # What is claimed of each item: all of it when nothing is in dispute,
@@ -369,16 +387,16 @@ class CollectionSequencer(models.AbstractModel):
             ),
             keep=keep,
         )
+        self.env.flush_all()
+        if readonly:
+            yield from self._stream_facts(query)
+            return
         # The facts land in a temporary table, read back a chunk at a time: the
         # memory of a refresh stays bounded whatever the size of the book, and each
         # chunk is applied (using the cursor) before the next is read.
-        self.env.flush_all()
         cr = self.env.cr
         cr.execute("DROP TABLE IF EXISTS collection_refresh_fact")
-        # JIT-compiling the many filtered aggregates costs more than it saves on a
-        # query that runs once; sorting a million items in PostgreSQL's default
-        # 4 MB of memory spills to disk.
-        with sql.pg_settings(cr, jit="off", work_mem="32MB"):
+        with sql.pg_settings(cr, **FACTS_QUERY_SETTINGS):
             cr.execute(
                 SQL(
                     "CREATE TEMPORARY TABLE collection_refresh_fact ON COMMIT DROP AS %s",
@@ -410,6 +428,40 @@ class CollectionSequencer(models.AbstractModel):
             if len(rows) < sql.CHUNK:
                 break
         cr.execute("DROP TABLE collection_refresh_fact")
+
+    @api.model
+    def _stream_facts(self, query):
+        """Yield the rows of the facts ``query`` in chunks through a cursor of
+        PostgreSQL, by customer as from the temporary table: the query runs
+        once, the memory stays bounded, and nothing is created (a read-only
+        transaction refuses even a temporary table, a hot-standby replica any).
+        For a dry run: nothing is written between two chunks."""
+        cr = self.env.cr
+        cursor = SQL.identifier(
+            f"collection_refresh_fact_{next(_facts_cursor_numbers)}"
+        )
+        # A cursor is planned to return its first rows fast by default: this one
+        # is read whole, as the temporary table is filled. The first chunk runs
+        # the aggregation, under the settings too.
+        with sql.pg_settings(cr, cursor_tuple_fraction="1", **FACTS_QUERY_SETTINGS):
+            cr.execute(
+                SQL(
+                    "DECLARE %s NO SCROLL CURSOR FOR "
+                    "SELECT * FROM (%s) AS facts ORDER BY facts.partner_id",
+                    cursor,
+                    query,
+                )
+            )
+            cr.execute(SQL("FETCH %s FROM %s", sql.CHUNK, cursor))
+            row_type = namedtuple("FactRow", [column.name for column in cr.description])
+            rows = cr.fetchall()
+        while rows:
+            yield list(map(row_type._make, rows))
+            if len(rows) < sql.CHUNK:
+                break
+            cr.execute(SQL("FETCH %s FROM %s", sql.CHUNK, cursor))
+            rows = cr.fetchall()
+        cr.execute(SQL("CLOSE %s", cursor))
 
     @api.model
     def _window_details(self, scope, placements, date):

@@ -271,7 +271,9 @@ class CollectionStepRun(models.Model):
     def _run(self, companies, date, dry_run=False, after=0, limit=None):
         """Run (or, with ``dry_run``, plan) the steps due as of ``date`` in
         ``companies``. See ``collection.profile.collection_run_steps``; also
-        returns ``last_entry_id``, the last entry looked at (for a batch)."""
+        returns ``last_entry_id``, the last entry looked at (for a batch).
+        A dry run only reads: ``collection.profile.preview_steps`` runs it in a
+        read-only transaction."""
         due_steps, last_entry_id = self._fetch_due(
             companies, date, after=after, limit=limit
         )

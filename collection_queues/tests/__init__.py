@@ -23,3 +23,4 @@ from . import test_odoo_operations
 from . import test_steps
 from . import test_disputes
 from . import test_dispute_screens
+from . import test_readonly

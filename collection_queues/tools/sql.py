@@ -181,9 +181,13 @@ def apply_isolated(cr, apply, items):
     return []
 
 
-def try_transaction_lock(cr, namespace, key):
+def try_transaction_lock(cr, namespace, key, wait=False):
     """Take the advisory lock (``namespace``, ``key``) until the end of the
-    transaction, if no other transaction holds it; whether it was taken."""
+    transaction, if no other transaction holds it (with ``wait``, once the one
+    holding it ends); whether it was taken."""
+    if wait:
+        cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", namespace, key))
+        return True
     cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", namespace, key))
     return cr.fetchone()[0]
 

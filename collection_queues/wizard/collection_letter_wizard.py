@@ -125,6 +125,8 @@ class CollectionLetterWizard(models.TransientModel):
         result = self.entry_ids.collection_send_letters(
             self.template_id.id or False, channel=self.channel
         )
+        if "queued" in result:
+            return self._letters_queued_notification(len(result["queued"]))
         if self.channel == "print":
             # The dialog closes once the PDF is downloaded: a second click would
             # print and log every letter again.
@@ -143,4 +145,21 @@ class CollectionLetterWizard(models.TransientModel):
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
+        }
+
+    def _letters_queued_notification(self, count):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Collection letters on their way"),
+                "message": self.env._(
+                    "The letters to %(count)s customers are being made in the "
+                    "background; you will be notified in your inbox when they "
+                    "are done.",
+                    count=count,
+                ),
+                "type": "info",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
         }
