@@ -16,6 +16,10 @@ ADDON=collection_queues
 # Every addon of the repository: the main one and its bridges.
 ADDONS="collection_queues collection_queues_sale collection_queues_fieldservice collection_queues_helpdesk collection_queues_repair"
 ADDONS_CSV="${ADDONS// /,}"
+# The bridge to OCA's job queue: tested in a database of its own, so that the
+# others are tested as they run without a job queue.
+JOB_ADDONS="collection_queues_queue_job"
+ALL_ADDONS="$ADDONS $JOB_ADDONS"
 # What the cached database holds: Odoo's apps the addons build on.
 CACHE_MODULES="account,mail,sale,repair,fieldservice,helpdesk_mgmt"
 DB_USER="$(id -un)"
@@ -142,8 +146,15 @@ setup() {
     write_odoo_conf
 }
 
+# Odoo's own launcher (odoo-bin in a git checkout, setup/odoo in a source
+# release), not `python -m odoo`: in workers mode the server starts its gevent
+# process again with the script it was started with.
+odoo_bin() {
+    if [ -f "$ODOO_SRC/odoo-bin" ]; then echo "$ODOO_SRC/odoo-bin"; else echo "$ODOO_SRC/setup/odoo"; fi
+}
+
 odoo() {
-    PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m odoo -c "$ODOO_CONF" "$@"
+    PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" "$(odoo_bin)" -c "$ODOO_CONF" "$@"
 }
 
 db_exists() {

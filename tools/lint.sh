@@ -11,9 +11,9 @@ log "Lint: ruff"
 "$VENV/bin/ruff" format --check .
 "$VENV/bin/ruff" check .
 log "Lint: pylint-odoo"
-"$VENV/bin/pylint" --rcfile=.pylintrc --score=n $ADDONS
+"$VENV/bin/pylint" --rcfile=.pylintrc --score=n $ALL_ADDONS
 log "Lint: prettier (XML)"
-for addon in $ADDONS; do
+for addon in $ALL_ADDONS; do
     node_modules/.bin/prettier --check "$addon/**/*.xml" \
         || die "XML not formatted: run node_modules/.bin/prettier --write '$addon/**/*.xml'"
 done

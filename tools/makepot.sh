@@ -8,10 +8,10 @@ db="${POT_DB:-}"
 if [ -z "$db" ]; then
     db=cq_pot
     clone_db "$(ensure_cache_db)" "$db"
-    odoo -d "$db" -i "$ADDONS_CSV" --stop-after-init --logfile="$VAR_DIR/makepot.log" \
-        || die "installing $ADDONS failed; see $VAR_DIR/makepot.log"
+    odoo -d "$db" -i "${ALL_ADDONS// /,}" --stop-after-init --logfile="$VAR_DIR/makepot.log" \
+        || die "installing $ALL_ADDONS failed; see $VAR_DIR/makepot.log"
 fi
-for addon in $ADDONS; do
+for addon in $ALL_ADDONS; do
     export_pot "$db" "$addon" "$REPO_ROOT/$addon/i18n/$addon.pot"
     log "Wrote $addon/i18n/$addon.pot"
 done

@@ -21,6 +21,7 @@ ADDONS = (
     "collection_queues_fieldservice",
     "collection_queues_helpdesk",
     "collection_queues_repair",
+    "collection_queues_queue_job",
 )
 
 # (fragment, section title), in the order of OCA's readme generator.

@@ -5,6 +5,11 @@
 # collector / collector, collecteur / collecteur (in French), sales / sales (the
 # Sales app only), dispatcher / dispatcher (Field Service only), agent / agent
 # (Helpdesk only) or technician / technician (Inventory and Repairs only).
+#
+# CQ_QUEUE_JOB=1: with OCA's job queue (queue_job and the bridge, installed on the
+# first such start): Odoo in workers mode with queue_job loaded server-wide, its
+# job runner started by the server (channels: ODOO_QUEUE_JOB_CHANNELS, default
+# root:2,root.collection_queues:2); the jobs are under Job Queue > Jobs.
 source "$(dirname "$0")/common.sh"
 
 setup
@@ -16,7 +21,7 @@ DB="${ODOO_DB:-collection_queues}"
 SERVE_MODULES="$ADDONS_CSV,sale_management"
 SERVE_LANGS="fr_FR"
 stamp="$VAR_DIR/$DB.addon.sha1"
-addon_hash=$(cd "$REPO_ROOT" && find $ADDONS -type f -not -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)
+addon_hash=$(cd "$REPO_ROOT" && find $ALL_ADDONS -type f -not -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)
 extra=()
 if ! db_exists "$DB"; then
     log "Creating the database $DB with $SERVE_MODULES and their demo data ($SERVE_LANGS loaded)"
@@ -30,5 +35,20 @@ elif [ "$(cat "$stamp" 2>/dev/null)" != "$addon_hash" ]; then
     extra=(-u "$ADDONS_CSV")
     echo "$addon_hash" >"$stamp"
 fi
+server=()
+if [ "${CQ_QUEUE_JOB:-0}" = 1 ]; then
+    installed=$(psql -d "$DB" -tAc "select 1 from ir_module_module where name = '$JOB_ADDONS' and state = 'installed'")
+    if [ "$installed" != 1 ]; then
+        log "Installing queue_job and $JOB_ADDONS into $DB"
+        odoo -d "$DB" -i "queue_job,${JOB_ADDONS// /,}" --stop-after-init \
+            --logfile="$VAR_DIR/serve_install.log" \
+            || die "installing queue_job failed; see $VAR_DIR/serve_install.log"
+    elif [ ${#extra[@]} -gt 0 ]; then
+        extra=(-u "$ADDONS_CSV,${JOB_ADDONS// /,}")
+    fi
+    export ODOO_QUEUE_JOB_CHANNELS="${ODOO_QUEUE_JOB_CHANNELS:-root:2,root.collection_queues:2}"
+    server=(--workers="${ODOO_WORKERS:-2}" --load=base,web,queue_job)
+    log "With the job queue: $ODOO_QUEUE_JOB_CHANNELS, ${ODOO_WORKERS:-2} workers"
+fi
 log "Odoo on http://localhost:${ODOO_HTTP_PORT:-8069} (database $DB; admin / admin, collector / collector, collecteur / collecteur, sales / sales, dispatcher / dispatcher, agent / agent, technician / technician)"
-odoo -d "$DB" --db-filter="^$DB\$" "${extra[@]}" "$@"
+odoo -d "$DB" --db-filter="^$DB\$" "${server[@]}" "${extra[@]}" "$@"

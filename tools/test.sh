@@ -12,32 +12,40 @@ setup
 "$REPO_ROOT/tools/lint.sh"
 
 TEST_DB="${TEST_DB:-cq_test}"
+# The bridge to the job queue is tested in a database of its own, with queue_job:
+# the other addons are tested as they run without a job queue.
+JOB_TEST_DB="${TEST_DB}_jobs"
 cache_db=$(ensure_cache_db)
-log "Installing $ADDONS into a fresh copy of $cache_db ($TEST_DB)"
-clone_db "$cache_db" "$TEST_DB"
-install_log="$VAR_DIR/install.log"
-odoo -d "$TEST_DB" -i "$ADDONS_CSV" --stop-after-init --logfile="$install_log" \
-    || die "installing $ADDONS failed; see $install_log"
-# A clean install logs nothing worse than INFO. The one exception: Odoo's warning
-# about running as root, a fact of the machine, not of the addon.
-problems=$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$install_log" \
-    | grep -v "Running as user 'root' is a security risk" || true)
-if [ -n "$problems" ]; then
-    printf '%s\n' "$problems" >&2
-    die "the install logged warnings or errors (full log: $install_log)"
-fi
+
+install_clean() {  # DB MODULES
+    local install_log="$VAR_DIR/install_$1.log" problems
+    log "Installing $2 into a fresh copy of $cache_db ($1)"
+    clone_db "$cache_db" "$1"
+    odoo -d "$1" -i "$2" --stop-after-init --logfile="$install_log" \
+        || die "installing $2 failed; see $install_log"
+    # A clean install logs nothing worse than INFO. The one exception: Odoo's
+    # warning about running as root, a fact of the machine, not of the addon.
+    problems=$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$install_log" \
+        | grep -v "Running as user 'root' is a security risk" || true)
+    if [ -n "$problems" ]; then
+        printf '%s\n' "$problems" >&2
+        die "the install logged warnings or errors (full log: $install_log)"
+    fi
+}
+install_clean "$TEST_DB" "$ADDONS_CSV"
+install_clean "$JOB_TEST_DB" "$ADDONS_CSV,queue_job,${JOB_ADDONS// /,}"
 log "Install clean"
 
-for addon in $ADDONS; do
+for addon in $ALL_ADDONS; do
     fresh_pot="$VAR_DIR/$addon.pot"
-    export_pot "$TEST_DB" "$addon" "$fresh_pot"
+    export_pot "$JOB_TEST_DB" "$addon" "$fresh_pot"
     same_pot "$fresh_pot" "$REPO_ROOT/$addon/i18n/$addon.pot" \
         || die "$addon/i18n/$addon.pot is out of date: run tools/makepot.sh"
 done
 log "Translation templates up to date"
 # Each translation (every i18n/*.po of every addon) translates the whole template:
 # nothing missing, fuzzy or obsolete, the placeholders kept.
-"$VENV/bin/python" "$REPO_ROOT/tools/check_translations.py" $ADDONS \
+"$VENV/bin/python" "$REPO_ROOT/tools/check_translations.py" $ALL_ADDONS \
     || die "translations incomplete or out of step with their template (see above)"
 log "Translations complete"
 
@@ -52,19 +60,26 @@ echo "  ${summary#*odoo.tests.result: }" >&2
 [[ "$summary" =~ :\ 0\ failed,\ 0\ error\(s\)\ of\ [1-9][0-9]*\ tests ]] \
     || die "Odoo's test runner ran no test or some failed; see $runner_log"
 
-log "Running the test suite (pytest-odoo)"
-set +e
-PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
-    -p no:cacheprovider --odoo-http \
-    --odoo-database="$TEST_DB" --odoo-config="$ODOO_CONF" \
-    "$@" $(for addon in $ADDONS; do echo "$REPO_ROOT/$addon/tests"; done)
-status=$?
-set -e
-case $status in
-    0) log "All tests passed" ;;
-    5) die "pytest collected no test" ;;
-    *) die "tests failed (pytest exit $status)" ;;
-esac
+run_pytest() {  # DB ADDONS...: their tests, with pytest's arguments of the command line
+    local db="$1" status
+    shift
+    log "Running the tests of $* (pytest-odoo, $db)"
+    set +e
+    PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
+        -p no:cacheprovider --odoo-http \
+        --odoo-database="$db" --odoo-config="$ODOO_CONF" \
+        "${PYTEST_ARGS[@]}" $(for addon in "$@"; do echo "$REPO_ROOT/$addon/tests"; done)
+    status=$?
+    set -e
+    case $status in
+        0) log "All tests passed" ;;
+        5) die "pytest collected no test" ;;
+        *) die "tests failed (pytest exit $status)" ;;
+    esac
+}
+PYTEST_ARGS=("$@")
+run_pytest "$TEST_DB" $ADDONS
+run_pytest "$JOB_TEST_DB" $JOB_ADDONS
 
 # Odoo's own module operations for real, on copies: upgrading the addon and
 # uninstalling the bridge keep every collection record; uninstalling the addon and

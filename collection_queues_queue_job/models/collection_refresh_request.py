@@ -1,0 +1,83 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.tools import SQL, split_every
+
+from odoo.addons.collection_queues.models.collection_sequencer import (
+    REFRESH_LOCK_NAMESPACE,
+)
+from odoo.addons.collection_queues.tools import sql
+from odoo.addons.queue_job.job import identity_exact
+
+CHANNEL = "root.collection_queues"
+# Customers refreshed per job, unless the system parameter says otherwise.
+BATCH_SIZE_PARAM = "collection_queues.job_batch_size"
+BATCH_SIZE = 5000
+
+
+class CollectionRefreshRequest(models.Model):
+    """Refreshes as jobs of the job queue, on any node that runs them."""
+
+    _inherit = "collection.refresh.request"
+
+    @api.model
+    def _batch_size(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAM)
+        return max(int(value or BATCH_SIZE), 1)
+
+    @api.model
+    def _refresh_jobs(self, partner_ids, date=None):
+        """One job per batch of these customers (sorted, so that the same
+        customers make the same job), run as the scheduler: the customer's
+        changes, not who made them, decide. Delayables, to be delayed or
+        chained."""
+        requests = self.with_user(SUPERUSER_ID)
+        batches = list(split_every(self._batch_size(), sorted(set(partner_ids))))
+        return [
+            requests.delayable(
+                channel=CHANNEL,
+                identity_key=identity_exact,
+                description=self.env._(
+                    "Collections: refresh %(count)s customers (%(part)s/%(parts)s)",
+                    count=len(batch),
+                    part=part,
+                    parts=len(batches),
+                ),
+            )._job_refresh_customers(list(batch), date and fields.Date.to_string(date))
+            for part, batch in enumerate(batches, start=1)
+        ]
+
+    @api.model
+    def _schedule_refresh(self, partners):
+        # A job per batch of changed customers; a job already waiting for the
+        # same customers takes these changes too (its identity key), so a
+        # burst of payments makes one job. What a job missed (a change
+        # committed after it started) stays requested for the hourly job.
+        for job in self._refresh_jobs(partners.ids):
+            job.delay()
+
+    @api.model
+    def _job_refresh_customers(self, partner_ids, date=None):
+        """Refresh these customers as of ``date`` (``YYYY-MM-DD``, default
+        the day it runs) in every company, waiting for a company another
+        refresh holds; answers their pending requests."""
+        self.env.flush_all()
+        # Every company's lock before anything else, in company order: the
+        # promises judged first lock entries a waiting refresh would need.
+        for company in self.env["res.company"].sudo().search([], order="id"):
+            sql.try_transaction_lock(
+                self.env.cr, REFRESH_LOCK_NAMESPACE, company.id, wait=True
+            )
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM collection_refresh_request WHERE partner_id = ANY(%s)",
+                partner_ids,
+            )
+        )
+        request_ids = [id_ for (id_,) in self.env.cr.fetchall()]
+        result = self._refresh_requested(
+            partner_ids,
+            request_ids,
+            date=fields.Date.to_date(date) if date else None,
+            wait=True,
+        )
+        return self.env["collection.profile"]._refresh_summary(result)
