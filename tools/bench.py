@@ -1,7 +1,7 @@
 """Benchmark of the sequencing refresh on a large receivables book.
 
     python tools/bench.py generate --db DB --scale 1.0
-    python tools/bench.py measure --db DB --phase first|steady|changed|daily|posting|screens|bulk|letters|promises|steps|disputes|kpis
+    python tools/bench.py measure --db DB --phase first|steady|changed|daily|posting|screens|bulk|letters|promises|steps|disputes|kpis|jobs
 
 ``generate`` writes, directly in PostgreSQL, two companies with their customers and
 open receivable items: "Bench" (100,000 customers x 10 items at scale 1) and "Bench
@@ -14,11 +14,15 @@ import argparse
 import json
 import os
 import resource
+import signal
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
 import odoo
 from odoo import Command
@@ -391,6 +395,125 @@ def daily_against_steady(env, company):
         "daily_job_s": pairs["second_median_s"],
         "batches": info["batches"],
         "ratio_to_steady": {
+            key: pairs[key]
+            for key in ("pairs", "ratio_median", "ratio_min", "ratio_max")
+        },
+    }
+
+
+def job_server(db, port):
+    """An Odoo server on ``db`` as a node runs it with the job queue: two worker
+    processes, queue_job loaded server-wide and its job runner; stopped on exit
+    of the block."""
+    conf = os.environ["ODOO_CONF"]
+    odoo_src = os.path.dirname(os.path.dirname(odoo.__file__))
+    launcher = os.path.join(odoo_src, "odoo-bin")
+    if not os.path.exists(launcher):
+        launcher = os.path.join(odoo_src, "setup", "odoo")
+    log_file = os.path.join(os.path.dirname(conf), f"bench_jobs_{port}.log")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            launcher,
+            *("-c", conf, "-d", db, f"--db-filter=^{db}$"),
+            *("--workers=2", "--max-cron-threads=0", "--load=base,web,queue_job"),
+            *(f"--http-port={port}", f"--gevent-port={port + 1}"),
+            f"--logfile={log_file}",
+        ],
+        env=dict(
+            os.environ,
+            ODOO_QUEUE_JOB_CHANNELS="root:2,root.collection_queues:2",
+            ODOO_QUEUE_JOB_PORT=str(port),
+        ),
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/web/login", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                os.killpg(server.pid, signal.SIGKILL)
+                raise SystemExit(
+                    f"the job server did not start; see {log_file}"
+                ) from None
+            time.sleep(0.5)
+    while "database connections ready" not in Path(log_file).read_text():
+        if time.monotonic() > deadline:
+            os.killpg(server.pid, signal.SIGKILL)
+            raise SystemExit(f"the job runner did not start; see {log_file}")
+        time.sleep(0.5)
+    return server
+
+
+def daily_through_jobs(env, company):
+    """The daily job of the whole book through the job queue (a server with two
+    workers and the job runner) against the scheduled actions' chain in this
+    process (every customer requested, then a batch per transaction until none
+    is left, then the steps), interleaved. Both commit as they would in
+    production; the book being placed already, every run does the same work."""
+    Profile, Request = env["collection.profile"], env["collection.refresh.request"]
+    port = int(os.environ.get("BENCH_JOBS_PORT", 8189))
+    server = job_server(env.cr.dbname, port)
+    info = {"enqueue_s": [], "jobs": []}
+
+    def cron():
+        env.cr.commit()
+        started = time.perf_counter()
+        env["collection.promise"]._evaluate()
+        Request._enqueue_all()
+        env.cr.commit()
+        while Request.search_count([], limit=1):
+            Request._process_batch()
+            env.cr.commit()
+        after, today = 0, date.today()
+        while True:
+            _done, after = Profile._run_steps_batch(today, after)
+            env.cr.commit()
+            if not after:
+                break
+        return time.perf_counter() - started
+
+    def jobs():
+        env.cr.commit()
+        env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM queue_job")
+        (last_job,) = env.cr.fetchone()
+        started = time.perf_counter()
+        Profile._cron_refresh_queues()
+        env.cr.commit()
+        info["enqueue_s"].append(time.perf_counter() - started)
+        while True:
+            env.cr.execute(
+                """
+                SELECT COUNT(*), COUNT(*) FILTER (WHERE state = 'failed'),
+                       COUNT(*) FILTER (WHERE state != 'done')
+                  FROM queue_job WHERE id > %s
+                """,
+                (last_job,),
+            )
+            count, failed, waiting = env.cr.fetchone()
+            env.cr.commit()
+            if failed:
+                raise SystemExit("a collection job failed: see Job Queue > Jobs")
+            if not waiting:
+                break
+            time.sleep(0.05)
+        info["jobs"].append(count)
+        return time.perf_counter() - started
+
+    try:
+        pairs = interleaved(cron, jobs, pairs=PAIRS)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    return {
+        "cron_s": pairs["first_median_s"],
+        "jobs_s": pairs["second_median_s"],
+        "jobs": max(info["jobs"]),
+        "enqueue_s_max": round(max(info["enqueue_s"]), 3),
+        "enqueue_s_median": round(statistics.median(info["enqueue_s"]), 3),
+        "ratio_to_cron": {
             key: pairs[key]
             for key in ("pairs", "ratio_median", "ratio_min", "ratio_max")
         },
@@ -973,6 +1096,8 @@ def measure(db, phase, company_name):
             figures = disputes(env, company)
         elif phase == "kpis":
             figures = kpis(env, company)
+        elif phase == "jobs":
+            figures = daily_through_jobs(env, company)
         else:
             raise SystemExit(f"unknown phase {phase}")
         figures["memory_mb"] = round(rss_mb() - baseline, 1)
