@@ -138,10 +138,10 @@ class CollectionRefreshRequest(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(partner_ids), remaining=remaining)
 
     @api.model
-    def _refresh_requested(self, partner_ids, request_ids, date=None, wait=False):
+    def _refresh_requested(self, partner_ids, request_ids, date=None, shared=False):
         """Refresh these customers in every company and drop the requests read
-        for them (``request_ids``); with ``wait``, wait for a company another
-        refresh holds, else leave it and keep the requests.
+        for them (``request_ids``); when another refresh holds a company (with
+        ``shared``: a whole one), leave it and keep the requests.
 
         Everything is recomputed from the facts, in the caller's transaction:
         run again after a crash or a retry, it finds what is already done and
@@ -157,7 +157,7 @@ class CollectionRefreshRequest(models.Model):
             self.env["collection.sequencer"]
             .sudo()
             .with_context(allowed_company_ids=companies.ids)
-            ._refresh(companies, partners=partners, date=date, wait=wait)
+            ._refresh(companies, partners=partners, date=date, shared=shared)
         )
         if result["skipped_companies"]:
             return result

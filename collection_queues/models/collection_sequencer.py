@@ -55,11 +55,14 @@ class CollectionSequencer(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _refresh(self, companies, partners=None, date=None, dry_run=False, wait=False):
+    def _refresh(
+        self, companies, partners=None, date=None, dry_run=False, shared=False
+    ):
         """Re-sequence ``partners`` (commercial partners; None: all) in
         ``companies`` as of ``date``. See ``collection.profile.refresh_queues``.
-        With ``wait``, a company another refresh holds is refreshed once that
-        one ends rather than skipped.
+        With ``shared``, the refresh shares each company with other shared ones
+        (refreshes of other customers, run side by side) and is kept from it by
+        a whole one only.
 
         A customer whose change conflicts with a concurrent transaction (a user
         working on it meanwhile) is left out, named in ``deferred`` and queued
@@ -70,7 +73,7 @@ class CollectionSequencer(models.AbstractModel):
         result = {"added": 0, "moved": 0, "removed": 0, "unchanged": 0}
         if dry_run:
             result["changes"] = []
-        scopes, skipped = self._scopes(companies, lock=not dry_run, wait=wait)
+        scopes, skipped = self._scopes(companies, lock=not dry_run, shared=shared)
         result["skipped_companies"] = [company.display_name for company in skipped]
         deferred = set()
         for scope in scopes if partners is None or partners else ():
@@ -143,11 +146,10 @@ class CollectionSequencer(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _scopes(self, companies, lock=True, wait=False):
+    def _scopes(self, companies, lock=True, shared=False):
         """The companies that have sequenced queues (or customers the rules placed),
         each with its rules; with ``lock``, those another refresh holds are
-        skipped (with ``wait``, waited for: in company order, so that two
-        waiting refreshes never wait for each other)."""
+        skipped (with ``shared``, those another holds exclusively)."""
         companies = companies.sudo()
         profile_companies = (
             self.env["collection.profile"]
@@ -177,7 +179,7 @@ class CollectionSequencer(models.AbstractModel):
         scopes, skipped = [], self.env["res.company"]
         for company in active.sorted("id"):
             if lock and not sql.try_transaction_lock(
-                self.env.cr, REFRESH_LOCK_NAMESPACE, company.id, wait=wait
+                self.env.cr, REFRESH_LOCK_NAMESPACE, company.id, shared=shared
             ):
                 _logger.info(
                     "Collection queues of %s are already being refreshed: skipped",

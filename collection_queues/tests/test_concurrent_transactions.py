@@ -24,8 +24,10 @@ CUSTOMERS = 12
 LOCK_TIMEOUT = "30s"
 
 
-@tagged("post_install", "-at_install")
-class TestConcurrentTransactions(BaseCase):
+class ConcurrentCase(BaseCase):
+    """Customers, invoices and queues of their own, committed, and actors each
+    in a transaction of its own."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -286,6 +288,11 @@ class TestConcurrentTransactions(BaseCase):
         super().setUp()
         self.remove_shared_data_but_customers()
         self.addCleanup(self.remove_shared_data_but_customers)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentTransactions(ConcurrentCase):
+    """Real concurrent transactions on the same customers."""
 
     # ------------------------------------------------------------------
     # The refresh job meets users

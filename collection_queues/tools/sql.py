@@ -181,14 +181,16 @@ def apply_isolated(cr, apply, items):
     return []
 
 
-def try_transaction_lock(cr, namespace, key, wait=False):
+def try_transaction_lock(cr, namespace, key, shared=False):
     """Take the advisory lock (``namespace``, ``key``) until the end of the
-    transaction, if no other transaction holds it (with ``wait``, once the one
-    holding it ends); whether it was taken."""
-    if wait:
-        cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", namespace, key))
-        return True
-    cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", namespace, key))
+    transaction, if no other transaction holds it (``shared``: if none holds it
+    exclusively, any number may share it); whether it was taken."""
+    if shared:
+        cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock_shared(%s, %s)", namespace, key)
+        )
+    else:
+        cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", namespace, key))
     return cr.fetchone()[0]
 
 

@@ -6,12 +6,15 @@ from odoo.addons.collection_queues.models.collection_sequencer import (
     REFRESH_LOCK_NAMESPACE,
 )
 from odoo.addons.collection_queues.tools import sql
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
 CHANNEL = "root.collection_queues"
 # Customers refreshed per job, unless the system parameter says otherwise.
 BATCH_SIZE_PARAM = "collection_queues.job_batch_size"
 BATCH_SIZE = 5000
+# When a whole refresh holds a company, its refresh jobs start again after this.
+RETRY_SECONDS = 10
 
 
 class CollectionRefreshRequest(models.Model):
@@ -58,15 +61,27 @@ class CollectionRefreshRequest(models.Model):
     @api.model
     def _job_refresh_customers(self, partner_ids, date=None):
         """Refresh these customers as of ``date`` (``YYYY-MM-DD``, default
-        the day it runs) in every company, waiting for a company another
-        refresh holds; answers their pending requests."""
+        the day it runs) in every company, answering their pending requests.
+
+        Side by side with the other jobs' customers (each company's refresh
+        lock shared): the customers two jobs would change at once are left by
+        the second for a job of their own, as when a user changes them. While a
+        whole refresh holds a company (a manager's, the scheduled action's),
+        the job is postponed, to start again from the facts of then."""
         self.env.flush_all()
-        # Every company's lock before anything else, in company order: the
-        # promises judged first lock entries a waiting refresh would need.
         for company in self.env["res.company"].sudo().search([], order="id"):
-            sql.try_transaction_lock(
-                self.env.cr, REFRESH_LOCK_NAMESPACE, company.id, wait=True
-            )
+            if not sql.try_transaction_lock(
+                self.env.cr, REFRESH_LOCK_NAMESPACE, company.id, shared=True
+            ):
+                raise RetryableJobError(
+                    self.env._(
+                        "%(company)s is being refreshed: the job starts again "
+                        "once it is done.",
+                        company=company.name,
+                    ),
+                    seconds=RETRY_SECONDS,
+                    ignore_retry=True,
+                )
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM collection_refresh_request WHERE partner_id = ANY(%s)",
@@ -78,6 +93,6 @@ class CollectionRefreshRequest(models.Model):
             partner_ids,
             request_ids,
             date=fields.Date.to_date(date) if date else None,
-            wait=True,
+            shared=True,
         )
         return self.env["collection.profile"]._refresh_summary(result)
