@@ -9,9 +9,13 @@
 #    demo reuses the records the uninstall left (those accounting keeps) and
 #    leaves the books as they were (its year is not replayed twice).
 #
-# Usage: tools/operations.sh [INSTALLED_DB]
+#  - with the job queue: after the daily job ran as jobs, upgrading and
+#    uninstalling its bridge keep every record.
+#
+# Usage: tools/operations.sh [INSTALLED_DB [JOBS_DB]]
 #   INSTALLED_DB: a database with the addons installed with their demo data, as
-#   tools/test.sh makes it (default: one is made from the cached database).
+#   tools/test.sh makes it (default: one is made from the cached database);
+#   JOBS_DB: the same with queue_job and its bridge (default: made likewise).
 source "$(dirname "$0")/common.sh"
 
 [ -x "$VENV/bin/python" ] || setup
@@ -19,6 +23,7 @@ source "$(dirname "$0")/common.sh"
 OPS_DIR="$VAR_DIR/operations"
 mkdir -p "$OPS_DIR"
 installed_db="${1:-}"
+jobs_db="${2:-}"
 prefix="${installed_db:-cq_ops}_ops"
 started=$SECONDS
 
@@ -217,15 +222,59 @@ EOF
     drop_db "$db"
 }
 
+# With queue_job: the daily job made into jobs and run (as the job runner would,
+# in this process), then the bridge upgraded and uninstalled.
+with_job_queue() {
+    local db="${prefix}_jobs" before
+    if [ -n "$jobs_db" ]; then
+        clone_db "$jobs_db" "$db"
+    else
+        clone_db "$(ensure_cache_db)" "$db"
+        odoo -d "$db" -i "$ADDONS_CSV,queue_job,${JOB_ADDONS// /,}" --stop-after-init \
+            --logfile="$OPS_DIR/jobs_install.log" \
+            || die "installing $JOB_ADDONS failed; see $OPS_DIR/jobs_install.log"
+    fi
+    odoo_shell "$db" "$OPS_DIR/jobs_daily.log" <<'EOF' || die "running the daily job's jobs failed; see $OPS_DIR/jobs_daily.log"
+from odoo.addons.queue_job.job import Job
+
+env["collection.profile"]._cron_refresh_queues()
+assert env["queue.job"].search_count([("channel", "=", "root.collection_queues")])
+for _round in range(10):
+    for record in env["queue.job"].search([("state", "=", "pending")], order="id"):
+        job = Job.load(env, record.uuid)
+        job.perform()
+        job.set_done()
+        job.store()
+        env.flush_all()
+        job.enqueue_waiting()
+assert not env["queue.job"].search_count([("state", "!=", "done")]), "jobs left"
+env.cr.commit()
+EOF
+    before=$(fingerprint "$db")
+    rm -f "$OPS_DIR/jobs_upgrade.log"
+    odoo -d "$db" -u "$JOB_ADDONS" --stop-after-init --logfile="$OPS_DIR/jobs_upgrade.log" \
+        || die "upgrading $JOB_ADDONS failed; see $OPS_DIR/jobs_upgrade.log"
+    clean_log "$OPS_DIR/jobs_upgrade.log" "upgrading $JOB_ADDONS"
+    same_records "$db" "$before" "upgrading $JOB_ADDONS"
+    rm -f "$OPS_DIR/jobs_uninstall.log"
+    uninstall "$db" "$JOB_ADDONS" "$OPS_DIR/jobs_uninstall.log"
+    same_records "$db" "$before" "uninstalling $JOB_ADDONS"
+    log "The daily job through the job queue, then upgrading and uninstalling $JOB_ADDONS: clean, every record kept"
+    drop_db "$db"
+}
+
 log "Odoo's module operations on copies of databases full of collection data"
-# The two databases are independent: checked side by side.
+# The databases are independent: checked side by side.
 with_demo &
 demo_pid=$!
 without_demo &
 nodemo_pid=$!
-demo_status=0 nodemo_status=0
+with_job_queue &
+jobs_pid=$!
+demo_status=0 nodemo_status=0 jobs_status=0
 wait "$demo_pid" || demo_status=$?
 wait "$nodemo_pid" || nodemo_status=$?
-[ "$demo_status" = 0 ] && [ "$nodemo_status" = 0 ] \
+wait "$jobs_pid" || jobs_status=$?
+[ "$demo_status" = 0 ] && [ "$nodemo_status" = 0 ] && [ "$jobs_status" = 0 ] \
     || die "Odoo's module operations lose collection data or log errors (logs: $OPS_DIR)"
 log "Odoo's module operations: all clean ($((SECONDS - started)) s)"

@@ -84,4 +84,4 @@ run_pytest "$JOB_TEST_DB" $JOB_ADDONS
 # Odoo's own module operations for real, on copies: upgrading the addon and
 # uninstalling the bridge keep every collection record; uninstalling the addon and
 # installing it again are clean, with and without demo data.
-"$REPO_ROOT/tools/operations.sh" "$TEST_DB"
+"$REPO_ROOT/tools/operations.sh" "$TEST_DB" "$JOB_TEST_DB"

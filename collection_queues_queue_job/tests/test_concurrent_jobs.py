@@ -14,13 +14,20 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 @tagged("post_install", "-at_install")
 class TestConcurrentJobs(core.ConcurrentCase):
-    def setUp(self):
-        super().setUp()
-        self.addCleanup(self.remove_jobs)
+    @classmethod
+    def setUpClass(cls):
+        # Removed last: removing the shared data makes jobs too.
+        cls.addClassCleanup(cls.remove_jobs)
+        super().setUpClass()
 
-    def remove_jobs(self):
+    def setUp(self):
+        self.addCleanup(self.remove_jobs)
+        super().setUp()
+
+    @classmethod
+    def remove_jobs(cls):
         """The jobs the invoices made: no runner takes them in the tests."""
-        with self.transaction() as env:
+        with cls.transaction() as env:
             env.cr.execute(
                 SQL(
                     "DELETE FROM queue_job WHERE method_name = %s",
