@@ -60,17 +60,19 @@ class CollectionQueue(models.Model):
     @api.model
     def _job_deliver_letters(self, letters, channel, run):
         """Print or e-mail the letters (``[[entry id, template id]]``) of the
-        entries still in a queue; printed ones land in a PDF for the last job."""
+        entries still in a queue and still the user's to see; printed ones land
+        in a PDF for the last job."""
+        self._check_letter_user()
         templates = self.env["mail.template"].browse({t for _e, t in letters})
         template_of = dict(letters)
         entries = (
             self.browse(list(template_of))
             .exists()
+            ._filtered_access("read")
             .filtered(lambda e: e.state == "open")
         )
         if not entries:
             return self.env._("No customer left in a queue.")
-        entries._check_letter_user()
         templates = {
             entry: templates.browse(template_of[entry.id]) for entry in entries
         }

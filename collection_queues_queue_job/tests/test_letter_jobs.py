@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from unittest.mock import patch
 
+from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.collection_queues.tests.common import days_ago
@@ -26,8 +28,9 @@ class TestLetterJobs(CollectionRpcCase):
             cls.make_customer(f"Customer {n}", email=f"c{n}@example.com")
             for n in range(3)
         ]
-        for customer in cls.customers:
-            cls.make_invoice(customer, 700, due=days_ago(40))
+        # The first in the 91+ queue, the others in the 31-60 one.
+        for customer, days in zip(cls.customers, (100, 40, 40), strict=True):
+            cls.make_invoice(customer, 700, due=days_ago(days))
         partners = cls.env["res.partner"].browse([c.id for c in cls.customers])
         cls.Profile.refresh_queues(partners=partners.ids)
         cls.entries = cls.Queue.search(
@@ -125,6 +128,30 @@ class TestLetterJobs(CollectionRpcCase):
             self.entries[0].sudo().state = "closed"
             trap.perform_enqueued_jobs()
         self.assertEqual(self.letter_lines(), 2)
+
+    def test_a_customer_the_user_may_no_longer_see_is_left_out(self):
+        entries = self.entries.with_user(self.collector)
+        with trap_jobs() as trap:
+            entries.collection_send_letters(channel="email")
+            # The 91+ queue closed to the collector meanwhile.
+            other = self.make_user(
+                "letter_job_other_collector",
+                "base.group_user,collection_queues.group_collection_user",
+            )
+            self.p_91.user_ids = [Command.set(other.ids)]
+            trap.perform_enqueued_jobs()
+        self.assertEqual(self.letter_lines(), 2)
+
+    def test_a_user_no_longer_in_collections_gets_no_letters_made(self):
+        entries = self.entries.with_user(self.collector)
+        with trap_jobs() as trap:
+            entries.collection_send_letters(channel="email")
+            self.collector.groups_id -= self.env.ref(
+                "collection_queues.group_collection_user"
+            )
+            with self.assertRaises(AccessError):
+                trap.perform_enqueued_jobs()
+        self.assertEqual(self.letter_lines(), 0)
 
     def test_few_customers_get_their_letters_at_once(self):
         with trap_jobs() as trap:
