@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Set up what is missing, lint, install the addon in a fresh database (the install
-# must log no warning, the translation template must be up to date), run the tests
-# of pure Python with Odoo's own runner, then the whole suite with pytest-odoo, then
-# Odoo's own module operations on copies of the database (tools/operations.sh).
+# Set up what is missing, lint, install the addons in a fresh database, and with
+# queue_job and the job queue's bridge in another (the installs must log no
+# warning, the translation templates must be up to date), run the tests of pure
+# Python with Odoo's own runner, then the whole suite with pytest-odoo in each,
+# then Odoo's own module operations on copies of them (tools/operations.sh) and
+# the multi-process check of the job queue (tools/scale_out.sh).
 # The RPC and browser tests start Odoo's HTTP server: on a port of their own, so
 # that a running `make serve` does not stand in the way.
 export ODOO_HTTP_PORT="${ODOO_TEST_HTTP_PORT:-8169}"
@@ -85,3 +87,7 @@ run_pytest "$JOB_TEST_DB" $JOB_ADDONS
 # uninstalling the bridge keep every collection record; uninstalling the addon and
 # installing it again are clean, with and without demo data.
 "$REPO_ROOT/tools/operations.sh" "$TEST_DB" "$JOB_TEST_DB"
+
+# The daily job on the job queue across two servers, one of them killed mid-job,
+# gives the books the scheduled actions give without it.
+"$REPO_ROOT/tools/scale_out.sh"
