@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import promises
+
 _logger = logging.getLogger(__name__)
 
 REFRESH_ON_CHANGE_PARAM = "collection_queues.refresh_on_change"
@@ -69,8 +71,9 @@ class CollectionRefreshRequest(models.Model):
     @api.model
     def _candidates_sql(self):
         """The customers a refresh may change (``partner_id``, possibly twice):
-        those in a queue, and those with an item old enough for some sequenced
-        profile's window (nobody else can meet one)."""
+        those in a queue, those with an item old enough for some sequenced
+        profile's window (nobody else can meet one), and those with an open
+        promise (judged with their refresh)."""
         self.env.flush_all()
         profiles = self.env["collection.profile"].sudo()
         youngest = profiles._read_group(
@@ -92,8 +95,14 @@ class CollectionRefreshRequest(models.Model):
                 youngest,
             )
         return SQL(
-            "%s SELECT partner_id FROM collection_queue WHERE state = 'open'",
+            """
+            %s
+            SELECT partner_id FROM collection_queue WHERE state = 'open'
+             UNION
+            SELECT partner_id FROM collection_promise WHERE state = %s
+            """,
             candidates,
+            promises.OPEN,
         )
 
     @api.model
