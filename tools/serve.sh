@@ -9,7 +9,9 @@
 # CQ_QUEUE_JOB=1: with OCA's job queue (queue_job and the bridge, installed on the
 # first such start): Odoo in workers mode with queue_job loaded server-wide, its
 # job runner started by the server (channels: ODOO_QUEUE_JOB_CHANNELS, default
-# root:2,root.collection_queues:2); the jobs are under Job Queue > Jobs.
+# root:2,root.collection_queues:2; ODOO_WORKERS workers, default 4); the jobs are
+# under Job Queue > Jobs. In workers mode the web client's live updates need its
+# websocket on the gevent port (8072): behind a reverse proxy, as in production.
 source "$(dirname "$0")/common.sh"
 
 setup
@@ -47,8 +49,10 @@ if [ "${CQ_QUEUE_JOB:-0}" = 1 ]; then
         extra=(-u "$ADDONS_CSV,${JOB_ADDONS// /,}")
     fi
     export ODOO_QUEUE_JOB_CHANNELS="${ODOO_QUEUE_JOB_CHANNELS:-root:2,root.collection_queues:2}"
-    server=(--workers="${ODOO_WORKERS:-2}" --load=base,web,queue_job)
-    log "With the job queue: $ODOO_QUEUE_JOB_CHANNELS, ${ODOO_WORKERS:-2} workers"
+    # More workers than jobs at once: a job printing letters asks a free worker
+    # for the report's stylesheets.
+    server=(--workers="${ODOO_WORKERS:-4}" --load=base,web,queue_job)
+    log "With the job queue: $ODOO_QUEUE_JOB_CHANNELS, ${ODOO_WORKERS:-4} workers"
 fi
 log "Odoo on http://localhost:${ODOO_HTTP_PORT:-8069} (database $DB; admin / admin, collector / collector, collecteur / collecteur, sales / sales, dispatcher / dispatcher, agent / agent, technician / technician)"
 odoo -d "$DB" --db-filter="^$DB\$" "${server[@]}" "${extra[@]}" "$@"

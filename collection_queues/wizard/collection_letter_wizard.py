@@ -155,8 +155,8 @@ class CollectionLetterWizard(models.TransientModel):
                 "title": self.env._("Collection letters on their way"),
                 "message": self.env._(
                     "The letters to %(count)s customers are being made in the "
-                    "background; you will be notified in your inbox when they "
-                    "are done.",
+                    "background; OdooBot will tell you in Discuss when they are "
+                    "done.",
                     count=count,
                 ),
                 "type": "info",

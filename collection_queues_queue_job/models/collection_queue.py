@@ -20,7 +20,7 @@ LETTERS_PER_JOB = 500
 
 
 class CollectionQueue(models.Model):
-    """Letters to many customers as jobs; their user is told in the inbox."""
+    """Letters to many customers as jobs; their user is told in Discuss."""
 
     _inherit = "collection.queue"
 
@@ -100,12 +100,13 @@ class CollectionQueue(models.Model):
 
     @api.model
     def _letters_file_name(self, run, first_entry_id):
-        return f"{self.env._('Collection Letters')} {run[:8]}-{first_entry_id}.pdf"
+        name = self.env._("Collection Letters")
+        return f"{name} {run[:8]}-{first_entry_id}.pdf"
 
     @api.model
     def _job_letters_done(self, channel, count, run):
-        """Tell the user who asked for the letters, in the inbox; printed ones
-        come attached."""
+        """Tell the user who asked for the letters; printed ones come
+        attached."""
         attachments = self.env["ir.attachment"].search(
             [
                 ("res_model", "=", False),
@@ -127,11 +128,16 @@ class CollectionQueue(models.Model):
                 count=count,
                 files=len(attachments),
             )
-        self.env["mail.thread"].message_notify(
-            partner_ids=self.env.user.partner_id.ids,
-            author_id=self.env.ref("base.partner_root").id,
+        # A message from OdooBot in the user's chat with it, as Odoo's own
+        # onboarding: in Discuss whatever the user's notification preference.
+        odoobot = self.env.ref("base.partner_root")
+        chat = self.env["discuss.channel"].channel_get([odoobot.id])
+        chat.sudo().message_post(
+            author_id=odoobot.id,
             subject=self.env._("Collection letters done"),
             body=Markup("<p>%s</p>") % body,
             attachment_ids=attachments.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
         )
         return body

@@ -15,7 +15,7 @@ from ..models.collection_refresh_request import CHANNEL
 
 @tagged("post_install", "-at_install")
 class TestLetterJobs(CollectionRpcCase):
-    """Letters to many customers, made by jobs; their user told in the inbox."""
+    """Letters to many customers, made by jobs; their user told by OdooBot."""
 
     @classmethod
     def setUpClass(cls):
@@ -57,16 +57,13 @@ class TestLetterJobs(CollectionRpcCase):
             ]
         )
 
-    def inbox(self, user):
-        return (
-            self.env["mail.message"]
-            .sudo()
-            .search(
-                [
-                    ("partner_ids", "in", user.partner_id.ids),
-                    ("subject", "=", "Collection letters done"),
-                ]
-            )
+    def odoobot_said(self, user):
+        """The messages OdooBot posted in its chat with ``user``."""
+        odoobot = self.env.ref("base.partner_root")
+        chat = self.env["discuss.channel"].with_user(user).channel_get([odoobot.id])
+        return chat.message_ids.filtered(
+            lambda message: message.author_id == odoobot
+            and message.subject == "Collection letters done"
         )
 
     def test_emails_to_many_customers_are_jobs_then_a_notification(self):
@@ -97,7 +94,7 @@ class TestLetterJobs(CollectionRpcCase):
             )
         )
         self.assertEqual(len(mails), 3)
-        (notice,) = self.inbox(self.collector)
+        (notice,) = self.odoobot_said(self.collector)
         self.assertIn("3 customers", notice.body)
 
     def test_printed_letters_come_attached_to_the_notification(self):
@@ -107,7 +104,7 @@ class TestLetterJobs(CollectionRpcCase):
             self.assertIn("queued", result)
             trap.perform_enqueued_jobs()
         self.assertEqual(self.letter_lines(), 3)
-        (notice,) = self.inbox(self.collector)
+        (notice,) = self.odoobot_said(self.collector)
         self.assertEqual(len(notice.attachment_ids), 3)
         self.assertTrue(all(a.raw for a in notice.attachment_ids))
         # The letters are the user's: nobody else reads them.
