@@ -895,6 +895,37 @@ def letters(env, company):
     return figures
 
 
+def plan_steps(env, profiles, entries_where):
+    """``STEP_PLAN`` on each of ``profiles``, and the entries (``entries_where``:
+    SQL on collection_queue) in their queue for 0 to ``STEP_AGES`` - 1 days."""
+    template = env.ref("collection_queues.mail_template_collection_friendly_reminder")
+    status = env["collection.status"].create({"name": "Bench step status"})
+    env["collection.profile.step"].create(
+        [
+            {
+                "profile_id": profile.id,
+                "name": f"{action} on day {day}",
+                "day": day,
+                "action": action,
+                "template_id": template.id,
+                "status_id": status.id if action == "status" else False,
+            }
+            for profile in profiles
+            for day, action in STEP_PLAN
+        ]
+    )
+    env.flush_all()
+    env.cr.execute(
+        SQL(
+            "UPDATE collection_queue SET date_start = %s::date - mod(id, %s) WHERE %s",
+            TODAY,
+            STEP_AGES,
+            entries_where,
+        )
+    )
+    env.invalidate_all()
+
+
 def steps(env, company):
     """The automatic steps of the whole book, as a manager; rolled back. Four
     steps per sequenced queue, entries in their queue for 0 to 89 days: the
@@ -924,29 +955,7 @@ def steps(env, company):
         }
 
     with rolled_back(env):
-        status = env["collection.status"].create({"name": "Bench step status"})
-        env["collection.profile.step"].create(
-            [
-                {
-                    "profile_id": profile.id,
-                    "name": f"{action} on day {day}",
-                    "day": day,
-                    "action": action,
-                    "template_id": template.id,
-                    "status_id": status.id if action == "status" else False,
-                }
-                for profile in profiles
-                for day, action in STEP_PLAN
-            ]
-        )
-        env.cr.execute(
-            SQL(
-                "UPDATE collection_queue SET date_start = %s::date - mod(id, %s) WHERE %s",
-                TODAY,
-                STEP_AGES,
-                open_entries,
-            )
-        )
+        plan_steps(env, profiles, open_entries)
         figures["entries"] = env["collection.queue"].search_count(
             [("company_id", "=", company.id), ("state", "=", "open")]
         )

@@ -110,34 +110,7 @@ def prepare(db):
         )
         env.invalidate_all()
         profiles = Profile.search([("auto_sequence", "=", True)])
-        template = env.ref(
-            "collection_queues.mail_template_collection_friendly_reminder"
-        )
-        status = env["collection.status"].create({"name": "Scale-out step status"})
-        env["collection.profile.step"].create(
-            [
-                {
-                    "profile_id": profile.id,
-                    "name": f"{action} on day {day}",
-                    "day": day,
-                    "action": action,
-                    "template_id": template.id,
-                    "status_id": status.id if action == "status" else False,
-                }
-                for profile in profiles
-                for day, action in bench.STEP_PLAN
-            ]
-        )
-        env.flush_all()
-        cr.execute(
-            SQL(
-                "UPDATE collection_queue SET date_start = %s::date - mod(id, %s) "
-                "WHERE state = 'open'",
-                today,
-                bench.STEP_AGES,
-            )
-        )
-        env.invalidate_all()
+        bench.plan_steps(env, profiles, SQL("state = 'open'"))
         # Promises of one customer in seven, half of them due days ago: the
         # daily job judges those (broken, or kept by the paid ones).
         admin = env.ref("base.user_admin")

@@ -4,7 +4,6 @@ steps, the KPIs): marked so that the web client runs them on a read-only cursor
 (a read replica's with ``db_replica_host``), they run in a genuinely read-only
 transaction, answer over every protocol as their dry runs do, and write nothing."""
 
-import json
 from contextlib import contextmanager
 
 import psycopg2
@@ -98,29 +97,10 @@ class TestReadOnlyMethods(CollectionRpcCase):
         """``model.method(*args, **kwargs)`` through the web client's route, as
         ``user`` logged in; raise RpcError for a refusal."""
         self.authenticate(user.login, user.login)
-        response = self.url_open(
+        return self.json_call(
             f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs,
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        ).json()
-        if "error" in response:
-            data = response["error"]["data"]
-            kind = data["name"].rpartition(".")[2]
-            self.assertIn(kind, ("UserError", "AccessError"), data.get("debug"))
-            raise RpcError(kind, data["message"])
-        return response["result"]
+            {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        )
 
     def written_rows(self):
         """Rows inserted, updated and deleted so far by this transaction, in

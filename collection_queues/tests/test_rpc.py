@@ -47,19 +47,17 @@ class CollectionRpcCase(CollectionCase, HttpCase):
                 kinds = {USER_ERROR: "UserError", ACCESS_ERROR: "AccessError"}
                 self.assertIn(fault.faultCode, kinds, f"a traceback: {fault}")
                 raise RpcError(kinds[fault.faultCode], fault.faultString) from None
+        return self.json_call(
+            "/jsonrpc", {"service": "object", "method": "execute_kw", "args": params}
+        )
+
+    def json_call(self, url, params):
+        """A JSON-RPC 2.0 call to one of Odoo's JSON routes: its result; raise
+        RpcError for a refusal, AssertionError for a traceback."""
         response = self.url_open(
-            "/jsonrpc",
+            url,
             data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "service": "object",
-                        "method": "execute_kw",
-                        "args": params,
-                    },
-                }
+                {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
             ),
             headers={"Content-Type": "application/json"},
         ).json()
