@@ -12,6 +12,8 @@
 # root:2,root.collection_queues:2; ODOO_WORKERS workers, default 4); the jobs are
 # under Job Queue > Jobs. In workers mode the web client's live updates need its
 # websocket on the gevent port (8072): behind a reverse proxy, as in production.
+# Once the bridge is in the database, queue_job is loaded server-wide (and its
+# runner started) on every start, in workers mode with CQ_QUEUE_JOB=1 only.
 source "$(dirname "$0")/common.sh"
 
 setup
@@ -38,21 +40,27 @@ elif [ "$(cat "$stamp" 2>/dev/null)" != "$addon_hash" ]; then
     echo "$addon_hash" >"$stamp"
 fi
 server=()
-if [ "${CQ_QUEUE_JOB:-0}" = 1 ]; then
-    installed=$(psql -d "$DB" -tAc "select 1 from ir_module_module where name = '$JOB_ADDONS' and state = 'installed'")
-    if [ "$installed" != 1 ]; then
-        log "Installing queue_job and $JOB_ADDONS into $DB"
-        odoo -d "$DB" -i "queue_job,${JOB_ADDONS// /,}" --stop-after-init \
-            --logfile="$VAR_DIR/serve_install.log" \
-            || die "installing queue_job failed; see $VAR_DIR/serve_install.log"
-    elif [ ${#extra[@]} -gt 0 ]; then
-        extra=(-u "$ADDONS_CSV,${JOB_ADDONS// /,}")
-    fi
+installed=$(psql -d "$DB" -tAc "select 1 from ir_module_module where name = '$JOB_ADDONS' and state = 'installed'")
+if [ "${CQ_QUEUE_JOB:-0}" = 1 ] && [ "$installed" != 1 ]; then
+    log "Installing queue_job and $JOB_ADDONS into $DB"
+    odoo -d "$DB" -i "queue_job,${JOB_ADDONS// /,}" --stop-after-init \
+        --logfile="$VAR_DIR/serve_install.log" \
+        || die "installing queue_job failed; see $VAR_DIR/serve_install.log"
+    installed=1
+elif [ "$installed" = 1 ] && [ ${#extra[@]} -gt 0 ]; then
+    extra=(-u "$ADDONS_CSV,${JOB_ADDONS// /,}")
+fi
+if [ "$installed" = 1 ]; then
+    # The jobs the daily job makes need a job runner: queue_job loaded
+    # server-wide starts one in the server, whatever CQ_QUEUE_JOB says.
     export ODOO_QUEUE_JOB_CHANNELS="${ODOO_QUEUE_JOB_CHANNELS:-root:2,root.collection_queues:2}"
-    # More workers than jobs at once: a job printing letters asks a free worker
-    # for the report's stylesheets.
-    server=(--workers="${ODOO_WORKERS:-4}" --load=base,web,queue_job)
-    log "With the job queue: $ODOO_QUEUE_JOB_CHANNELS, ${ODOO_WORKERS:-4} workers"
+    server=(--load=base,web,queue_job)
+    if [ "${CQ_QUEUE_JOB:-0}" = 1 ]; then
+        # More workers than jobs at once: a job printing letters asks a free
+        # worker for the report's stylesheets.
+        server+=(--workers="${ODOO_WORKERS:-4}")
+    fi
+    log "With the job queue ($ODOO_QUEUE_JOB_CHANNELS)"
 fi
 log "Odoo on http://localhost:${ODOO_HTTP_PORT:-8069} (database $DB; admin / admin, collector / collector, collecteur / collecteur, sales / sales, dispatcher / dispatcher, agent / agent, technician / technician)"
 odoo -d "$DB" --db-filter="^$DB\$" "${server[@]}" "${extra[@]}" "$@"
