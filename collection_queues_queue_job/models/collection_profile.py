@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.delay import chain, group
@@ -39,16 +39,13 @@ class CollectionProfile(models.Model):
 
     @api.model
     def _steps_job(self, day, after):
-        return (
-            self.with_user(SUPERUSER_ID)
-            .delayable(
-                channel=CHANNEL,
-                description=self.env._(
-                    "Collections: automatic steps of %(day)s", day=day
-                ),
-            )
-            ._job_run_steps(fields.Date.to_string(day), after)
-        )
+        profiles = self.env["collection.refresh.request"]._scheduler_env()[self._name]
+        return profiles.delayable(
+            channel=CHANNEL,
+            description=profiles.env._(
+                "Collections: automatic steps of %(day)s", day=day
+            ),
+        )._job_run_steps(fields.Date.to_string(day), after)
 
     @api.model
     def _job_run_steps(self, day, after):

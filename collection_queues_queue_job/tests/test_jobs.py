@@ -6,7 +6,7 @@ from odoo.tests import tagged
 
 from odoo.addons.collection_queues.models import collection_profile_steps
 from odoo.addons.collection_queues.tests.common import CollectionCase, days_ago
-from odoo.addons.queue_job.job import identity_exact
+from odoo.addons.queue_job.job import Job, identity_exact
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..models.collection_refresh_request import BATCH_SIZE_PARAM, CHANNEL
@@ -37,6 +37,11 @@ class TestRefreshJobs(CollectionCase):
         cls.Request.search([]).unlink()
         cls.env["ir.config_parameter"].sudo().set_param(BATCH_SIZE_PARAM, 2)
         cls.Job = cls.env["queue.job"].sudo()
+
+    def setUp(self):
+        super().setUp()
+        # The jobs of the set-up's changes are not this test's.
+        self.env.cr.postcommit.clear()
 
     def refresh_jobs(self):
         return self.Job.search(
@@ -117,38 +122,98 @@ class TestRefreshJobs(CollectionCase):
         )
         self.assertEqual(self.entry(self.customers[0]).days_past_due, 1)
 
+    def committed(self):
+        """What happens once the transaction is committed: the jobs of the
+        changes made are made, in a transaction of their own (here: the
+        test's, through the registry's test mode)."""
+        self.env.flush_all()
+        self.registry.enter_test_mode(self.env.cr)
+        try:
+            self.env.cr.postcommit.run()
+        finally:
+            self.registry.leave_test_mode()
+
+    def perform(self, jobs):
+        for job in jobs:
+            Job.load(self.env, job.uuid).perform()
+
+    def customer_jobs(self, customer):
+        return self.refresh_jobs().filtered(
+            lambda job: job.args == [[customer.id], None]
+        )
+
     def test_a_payment_makes_one_job_for_its_customer(self):
         customer = self.customers[0]
         invoice = self.make_invoice(customer, 200, due=days_ago(20))
-        jobs = self.refresh_jobs().filtered(
-            lambda job: job.args == [[customer.id], None]
-        )
+        self.assertFalse(self.customer_jobs(customer), "not before the commit")
+        self.committed()
+        jobs = self.customer_jobs(customer)
         self.assertEqual(len(jobs), 1)
         self.assertEqual(jobs.channel, CHANNEL)
         self.assertEqual(jobs.user_id.id, SUPERUSER_ID)
         # A burst of changes for the same customer: the job waiting takes them.
-        self.pay(invoice, amount=50)
-        self.pay(invoice, amount=50)
-        self.assertEqual(
-            self.refresh_jobs().filtered(lambda job: job.args == [[customer.id], None]),
-            jobs,
-        )
+        for _payment in range(2):
+            self.pay(invoice, amount=50)
+            self.committed()
+        self.assertEqual(self.customer_jobs(customer), jobs)
         self.assertTrue(self.Request.search_count([("partner_id", "=", customer.id)]))
         # The job answers the customer's requests.
-        self.Request.browse()._job_refresh_customers([customer.id])
+        self.perform(jobs)
         self.assertEqual(self.entry(customer).profile_id, self.profile)
         self.assertFalse(self.Request.search_count([("partner_id", "=", customer.id)]))
 
+    def test_a_change_once_its_customers_job_started_makes_another(self):
+        customer = self.customers[0]
+        invoice = self.make_invoice(customer, 200, due=days_ago(20))
+        self.committed()
+        first = self.customer_jobs(customer)
+        # Started: it may have read the facts before this change.
+        first.sudo().write({"state": "started"})
+        self.pay(invoice, amount=50)
+        self.committed()
+        second = self.customer_jobs(customer)
+        self.assertEqual(len(second), 1)
+        self.assertNotEqual(second, first)
+
+    def test_jobs_speak_as_the_scheduler_whoever_made_the_change(self):
+        customer = self.customers[0]
+        french = self.make_user(
+            "job_french_accountant",
+            "account.group_account_invoice",
+            lang="fr_FR",
+            tz="Pacific/Kiritimati",
+        )
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.Request.with_user(french).with_context(
+            lang="fr_FR", tz="Pacific/Kiritimati"
+        )._enqueue(customer, force=True)
+        self.committed()
+        (job,) = self.customer_jobs(customer)
+        context = Job.load(self.env, job.uuid).recordset.env.context
+        root = self.env.ref("base.user_root")
+        self.assertEqual(context.get("lang"), root.lang)
+        self.assertEqual(context.get("tz"), root.tz)
+
     def test_changes_of_many_customers_make_a_job_per_batch(self):
-        with trap_jobs() as trap:
-            self.Request._enqueue(
-                self.env["res.partner"].browse([c.id for c in self.customers])
-            )
-            trap.assert_jobs_count(3, only=self.Request._job_refresh_customers)
-            trap.perform_enqueued_jobs()
+        self.Request._enqueue(
+            self.env["res.partner"].browse([c.id for c in self.customers])
+        )
+        self.committed()
+        jobs = self.refresh_jobs().filtered(
+            lambda job: set(job.args[0]) & {c.id for c in self.customers}
+        )
+        self.assertEqual(len(jobs), 3)
+        self.perform(jobs)
         for customer in self.customers:
             self.assertTrue(self.entry(customer))
         self.assertFalse(self.Request.search_count([]))
+
+    def test_a_mistyped_batch_size_stops_no_posting(self):
+        self.env["ir.config_parameter"].sudo().set_param(BATCH_SIZE_PARAM, "5,000")
+        invoice = self.make_invoice(self.customers[0], 200, due=days_ago(20))
+        self.assertEqual(invoice.state, "posted")
+        self.committed()
+        self.assertTrue(self.customer_jobs(self.customers[0]))
 
     def test_requests_made_after_a_job_read_them_wait_for_their_turn(self):
         customer = self.customers[0]
