@@ -150,6 +150,66 @@ class TestLetterJobs(CollectionRpcCase):
                 trap.perform_enqueued_jobs()
         self.assertEqual(self.letter_lines(), 0)
 
+    def test_letters_that_cannot_be_made_are_reported_not_logged(self):
+        broken = self.env.ref(
+            "collection_queues.mail_template_collection_friendly_reminder"
+        ).copy({"body_html": '<p t-out="object.no_such_field"/>'})
+        # The first customer's queue writes with the broken template.
+        self.p_91.letter_template_id = broken
+        self.company.collection_letter_template_id = self.env.ref(
+            "collection_queues.mail_template_collection_final_notice"
+        )
+        entries = self.entries.with_user(self.collector)
+        with trap_jobs() as trap:
+            entries.collection_send_letters(channel="email")
+            trap.perform_enqueued_jobs()
+        self.assertEqual(self.letter_lines(), 2)
+        (notice,) = self.odoobot_said(self.collector)
+        self.assertIn("2 customers", notice.body)
+        self.assertIn("Not made for 1 customers", notice.body)
+
+    def test_the_notice_names_the_customers_without_an_address(self):
+        self.customers[1].email = False
+        entries = self.entries.with_user(self.collector)
+        with trap_jobs() as trap:
+            entries.collection_send_letters(channel="email")
+            trap.perform_enqueued_jobs()
+        (notice,) = self.odoobot_said(self.collector)
+        self.assertIn("2 customers", notice.body)
+        self.assertIn(f"No e-mail address: {self.customers[1].name}", notice.body)
+        self.assertNotIn("Not made", notice.body)
+
+    def test_a_job_makes_the_letters_of_one_company(self):
+        other = self.setup_other_company()["company"]
+        customer = self.make_customer("Other Co Customer", email="o@example.com")
+        self.make_invoice(customer, 700, due=days_ago(40), company=other)
+        profile = self.make_profile("Other 1+", 10, (1, 0), 100, company=other)
+        other.collection_letter_template_id = self.company.collection_letter_template_id
+        self.Profile.with_company(other).with_context(
+            allowed_company_ids=[other.id, self.company.id]
+        ).refresh_queues(partners=customer.ids)
+        entry = self.Queue.search(
+            [("partner_id", "=", customer.id), ("profile_id", "=", profile.id)]
+        )
+        self.assertTrue(entry)
+        entries = (self.entries | entry).with_context(
+            allowed_company_ids=[self.company.id, other.id]
+        )
+        with (
+            patch.object(collection_queue, "LETTERS_PER_JOB", 500),
+            trap_jobs() as trap,
+        ):
+            entries.collection_send_letters(channel="email")
+            batches = [
+                job.args[0]
+                for job in trap.enqueued_jobs
+                if job.method_name == "_job_deliver_letters"
+            ]
+        self.assertEqual(
+            sorted(sorted(entry_id for entry_id, _t in batch) for batch in batches),
+            sorted([sorted(self.entries.ids), entry.ids]),
+        )
+
     def test_few_customers_get_their_letters_at_once(self):
         with trap_jobs() as trap:
             result = (
