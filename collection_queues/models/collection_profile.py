@@ -10,6 +10,8 @@ from . import collection_arguments as arguments
 
 # What the rules' numbers may be: a century of days, PostgreSQL's integers.
 MAX_DAYS = 36500
+# How long a manager's refresh waits for a company another refresh holds.
+MANAGER_LOCK_WAIT = "10s"
 MAX_PRIORITY = 2**31 - 1
 
 
@@ -492,8 +494,10 @@ class CollectionProfile(models.Model):
                 )
             )
         companies = self._run_companies()
+        # A manager waits a little for the refresh jobs of a job queue (a few
+        # seconds each), rather than being told to come back later.
         return self.env["collection.sequencer"]._refresh(
-            companies, partners=partners, date=date
+            companies, partners=partners, date=date, wait=MANAGER_LOCK_WAIT
         )
 
     @api.model

@@ -56,13 +56,20 @@ class CollectionSequencer(models.AbstractModel):
 
     @api.model
     def _refresh(
-        self, companies, partners=None, date=None, dry_run=False, shared=False
+        self,
+        companies,
+        partners=None,
+        date=None,
+        dry_run=False,
+        shared=False,
+        wait=None,
     ):
         """Re-sequence ``partners`` (commercial partners; None: all) in
         ``companies`` as of ``date``. See ``collection.profile.refresh_queues``.
         With ``shared``, the refresh shares each company with other shared ones
         (refreshes of other customers, run side by side) and is kept from it by
-        a whole one only.
+        a whole one only. With ``wait`` (a PostgreSQL interval), a company
+        another refresh holds is waited for that long before it is skipped.
 
         A customer whose change conflicts with a concurrent transaction (a user
         working on it meanwhile) is left out, named in ``deferred`` and queued
@@ -73,7 +80,9 @@ class CollectionSequencer(models.AbstractModel):
         result = {"added": 0, "moved": 0, "removed": 0, "unchanged": 0}
         if dry_run:
             result["changes"] = []
-        scopes, skipped = self._scopes(companies, lock=not dry_run, shared=shared)
+        scopes, skipped = self._scopes(
+            companies, lock=not dry_run, shared=shared, wait=wait
+        )
         result["skipped_companies"] = [company.display_name for company in skipped]
         deferred = set()
         for scope in scopes if partners is None or partners else ():
@@ -146,10 +155,11 @@ class CollectionSequencer(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _scopes(self, companies, lock=True, shared=False):
+    def _scopes(self, companies, lock=True, shared=False, wait=None):
         """The companies that have sequenced queues (or customers the rules placed),
         each with its rules; with ``lock``, those another refresh holds are
-        skipped (with ``shared``, those another holds exclusively)."""
+        skipped (with ``shared``, those another holds exclusively; with ``wait``,
+        once waited for that long)."""
         companies = companies.sudo()
         profile_companies = (
             self.env["collection.profile"]
@@ -179,7 +189,11 @@ class CollectionSequencer(models.AbstractModel):
         scopes, skipped = [], self.env["res.company"]
         for company in active.sorted("id"):
             if lock and not sql.try_transaction_lock(
-                self.env.cr, REFRESH_LOCK_NAMESPACE, company.id, shared=shared
+                self.env.cr,
+                REFRESH_LOCK_NAMESPACE,
+                company.id,
+                shared=shared,
+                wait=wait,
             ):
                 _logger.info(
                     "Collection queues of %s are already being refreshed: skipped",

@@ -1,11 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from contextlib import contextmanager
+from unittest.mock import patch
 
 import psycopg2
 
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
+from ..models import collection_profile
 from ..models.collection_sequencer import REFRESH_LOCK_NAMESPACE
 from .common import CollectionCase, days_ago
 
@@ -153,7 +155,15 @@ class TestOneOpenEntryPerCustomer(CollectionCase):
 @tagged("post_install", "-at_install")
 class TestRefreshLock(CollectionCase):
     """Two refreshes of one company never run at the same time: the second skips
-    the company, says so, and changes nothing there."""
+    the company (a manager's once it waited a little), says so, and changes
+    nothing there."""
+
+    def setUp(self):
+        super().setUp()
+        # A manager's refresh waits seconds for the other: a moment here.
+        patcher = patch.object(collection_profile, "MANAGER_LOCK_WAIT", "200ms")
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
     @classmethod
     def setUpClass(cls):

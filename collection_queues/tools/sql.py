@@ -181,17 +181,25 @@ def apply_isolated(cr, apply, items):
     return []
 
 
-def try_transaction_lock(cr, namespace, key, shared=False):
+def try_transaction_lock(cr, namespace, key, shared=False, wait=None):
     """Take the advisory lock (``namespace``, ``key``) until the end of the
     transaction, if no other transaction holds it (``shared``: if none holds it
-    exclusively, any number may share it); whether it was taken."""
+    exclusively, any number may share it); with ``wait`` (a PostgreSQL
+    interval, such as ``"10s"``), once they let it go within that time. Whether
+    it was taken."""
+    function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
     if shared:
-        cr.execute(
-            SQL("SELECT pg_try_advisory_xact_lock_shared(%s, %s)", namespace, key)
-        )
-    else:
-        cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", namespace, key))
-    return cr.fetchone()[0]
+        function += "_shared"
+    query = SQL("SELECT %s(%s, %s)", SQL(function), namespace, key)
+    if not wait:
+        cr.execute(query)
+        return cr.fetchone()[0]
+    try:
+        with cr.savepoint(flush=False), pg_settings(cr, lock_timeout=wait):
+            cr.execute(query)
+    except psycopg2.errors.LockNotAvailable:
+        return False
+    return True
 
 
 @contextmanager

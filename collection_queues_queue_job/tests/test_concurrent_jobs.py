@@ -80,6 +80,23 @@ class TestConcurrentJobs(core.ConcurrentCase):
         for partner_id in self.partner_ids:
             self.assertEqual(len(self.history(partner_id, "added")), 1)
 
+    def test_a_managers_refresh_waits_for_the_jobs_running(self):
+        """A manager refreshes customers while a job runs: the refresh waits
+        for the job to commit, then does the company (not skipped)."""
+        self.invoice_everyone(days_past_due=10)
+        half = len(self.partner_ids) // 2
+        with self.transaction() as env:
+            self.refresh_job(self.partner_ids[:half])(env)
+            thread, outcome = self.in_thread(
+                lambda env: env["collection.profile"].refresh_queues(
+                    partners=self.partner_ids
+                )
+            )
+            self.wait_until_blocked(outcome)
+        result = self.finish(thread, outcome)
+        self.assertEqual(result["skipped_companies"], [])
+        self.assertEqual(set(self.open_entries()), set(self.partner_ids))
+
     def test_a_whole_refresh_postpones_the_jobs(self):
         """A manager's refresh of every customer holds the company: a job
         meeting it is postponed (not counted as a failed try), changing
