@@ -465,7 +465,7 @@ class CollectionProfile(models.Model):
             which is read only (a read replica may serve it).
         :return: dict with the counts ``added``, ``moved``, ``removed``,
             ``unchanged``; ``skipped_companies``, the names of the companies
-            being refreshed by someone else at the same time; ``deferred``, the
+            still being refreshed by someone else after 10 seconds of waiting; ``deferred``, the
             ids of the customers changed meanwhile by another user, left for the
             refresh job; with ``dry_run``, ``changes``: a list of dicts with
             ``partner_id``, ``company_id``, ``action``, ``from_profile_id``,

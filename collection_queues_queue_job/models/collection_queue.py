@@ -191,7 +191,7 @@ class CollectionQueue(models.Model):
                 self.env._(
                     "Not made for %(count)s customers: no longer in a queue, no "
                     "longer yours to see, or their letters could not be made "
-                    "(Job Queue > Jobs says why).",
+                    "(an administrator finds why in Job Queue > Jobs).",
                     count=missing,
                 )
             )
