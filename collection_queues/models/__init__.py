@@ -25,3 +25,4 @@ from . import collection_profile_steps
 from . import collection_step_run
 from . import collection_letter_print
 from . import account_move_dispute
+from . import ir_actions_report

@@ -22,16 +22,22 @@ class CollectionLetterReport(models.AbstractModel):
         return entries._letter_bodies(templates)
 
     @api.model
+    def _entries(self, docids, data):
+        """The letters' entries: ``docids``, else those in the data (the web
+        client's download of a report with data has no record ids)."""
+        return self.env["collection.queue"].browse(docids or []) or (
+            arguments.records_arg(
+                self.env,
+                "collection.queue",
+                (data or {}).get("entry_ids") or [],
+                self.env._("queue entries"),
+            )
+        )
+
+    @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
-        # The web client's download of a report with data has no record ids:
-        # the letters' entries are in the data then.
-        entries = self.env["collection.queue"].browse(docids) or arguments.records_arg(
-            self.env,
-            "collection.queue",
-            data.get("entry_ids") or [],
-            self.env._("queue entries"),
-        )
+        entries = self._entries(docids, data)
         docids = entries.ids
         if not self.env.su:
             entries.check_access("read")

@@ -250,6 +250,40 @@ class TestLetters(CollectionCase):
         self.assertIn("1 Ledger Lane", text)
         self.assertIn("600.00", text)
 
+    def test_letters_of_two_companies_in_one_pdf(self):
+        """Each company its paper and letterhead: one run of wkhtmltopdf
+        each, merged (one run cannot mix them)."""
+        other = self.setup_other_company(name="Letters Other Co")["company"]
+        self.env.user.company_ids |= other
+        self.company.paperformat_id = self.env.ref("base.paperformat_us")
+        other.paperformat_id = self.env.ref("base.paperformat_euro")
+        other.collection_letter_template_id = self.reminder
+        customer = self.make_customer("Zenith Dental")
+        self.make_invoice(customer, 400, due=days_ago(40), company=other)
+        both = self.env(
+            context=dict(
+                self.env.context, allowed_company_ids=[self.company.id, other.id]
+            )
+        )
+        legal = self.make_profile("Other legal", company=other)
+        customer.with_env(both).with_company(other).collection_put_in_queue(legal.id)
+        entries = self.acme_entry | self.Queue.search(
+            [("partner_id", "=", customer.id), ("state", "=", "open")]
+        )
+        self.assertEqual(len(entries.company_id), 2)
+        action = entries.with_env(both).collection_send_letters(channel="print")
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_env(both)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(action["report_name"], data=action["data"])
+        )
+        self.assertEqual(kind, "pdf")
+        text = pdf_text(PdfFileReader(io.BytesIO(pdf)))
+        self.assertIn("Acme Plumbing", text)
+        self.assertIn("Zenith Dental", text)
+        self.assertIn("Letters Other Co", text)
+
     def test_bad_input_is_refused_before_anything_changes(self):
         with self.assertRaisesRegex(UserError, "'print' or 'email'"):
             self.entries.collection_send_letters(channel="fax")
