@@ -97,6 +97,12 @@ module_state() {  # DB MODULE
     psql -d "$1" -tAc "SELECT state FROM ir_module_module WHERE name = '$2'"
 }
 
+upgrade() {  # DB MODULE LOG
+    rm -f "$3"
+    odoo -d "$1" -u "$2" --stop-after-init --logfile="$3" || die "upgrading $2 failed; see $3"
+    clean_log "$3" "upgrading $2 in $1"
+}
+
 uninstall() {  # DB MODULE LOG
     odoo_shell "$1" "$3" <<EOF || die "uninstalling $2 failed; see $3"
 env["ir.module.module"].search([("name", "=", "$2")]).button_immediate_uninstall()
@@ -129,10 +135,7 @@ with_demo() {
     [ "$(psql -d "$db" -tAc "SELECT COUNT(*) FROM collection_queue")" -gt 0 ] \
         || die "$db holds no collection data to check"
 
-    rm -f "$OPS_DIR/demo_upgrade.log"
-    odoo -d "$db" -u "$ADDON" --stop-after-init --logfile="$OPS_DIR/demo_upgrade.log" \
-        || die "upgrading $ADDON failed; see $OPS_DIR/demo_upgrade.log"
-    clean_log "$OPS_DIR/demo_upgrade.log" "upgrading $ADDON"
+    upgrade "$db" "$ADDON" "$OPS_DIR/demo_upgrade.log"
     same_records "$db" "$before" "upgrading $ADDON"
     log "Upgrading $ADDON keeps every record ($(tr '\n' ' ' <<<"$before" | cut -c1-120)...)"
 
@@ -209,10 +212,7 @@ assert env["collection.queue"].search_count([]) == 5, "the data was not made"
 env.cr.commit()
 EOF
     before=$(fingerprint "$db")
-    rm -f "$OPS_DIR/nodemo_upgrade.log"
-    odoo -d "$db" -u "$ADDON" --stop-after-init --logfile="$OPS_DIR/nodemo_upgrade.log" \
-        || die "upgrading $ADDON failed; see $OPS_DIR/nodemo_upgrade.log"
-    clean_log "$OPS_DIR/nodemo_upgrade.log" "upgrading $ADDON without demo data"
+    upgrade "$db" "$ADDON" "$OPS_DIR/nodemo_upgrade.log"
     same_records "$db" "$before" "upgrading $ADDON without demo data"
     rm -f "$OPS_DIR/nodemo_uninstall.log"
     uninstall "$db" "$ADDON" "$OPS_DIR/nodemo_uninstall.log"
@@ -251,10 +251,7 @@ assert not env["queue.job"].search_count([("state", "!=", "done")]), "jobs left"
 env.cr.commit()
 EOF
     before=$(fingerprint "$db")
-    rm -f "$OPS_DIR/jobs_upgrade.log"
-    odoo -d "$db" -u "$JOB_ADDONS" --stop-after-init --logfile="$OPS_DIR/jobs_upgrade.log" \
-        || die "upgrading $JOB_ADDONS failed; see $OPS_DIR/jobs_upgrade.log"
-    clean_log "$OPS_DIR/jobs_upgrade.log" "upgrading $JOB_ADDONS"
+    upgrade "$db" "$JOB_ADDONS" "$OPS_DIR/jobs_upgrade.log"
     same_records "$db" "$before" "upgrading $JOB_ADDONS"
     rm -f "$OPS_DIR/jobs_uninstall.log"
     uninstall "$db" "$JOB_ADDONS" "$OPS_DIR/jobs_uninstall.log"
